@@ -1,0 +1,31 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "CRM Workflow Guides",
+    "summary": "Guided selling: per-stage follow-ups, documents, progress and "
+    "optional blocking on the CRM pipeline",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/crm-workflow-guide/crm_workflow_guide",
+    "author": "CRM Workflow Guide contributors",
+    "maintainers": ["crm-workflow-guide"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": False,
+    "installable": True,
+    "depends": ["crm", "sale_crm"],
+    "data": [
+        "security/crm_workflow_guide_groups.xml",
+        "security/ir.model.access.csv",
+        "security/crm_guide_security.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "views/crm_guide_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_workflow_guide_menus.xml",
+    ],
+    "demo": [
+        "demo/crm_guide_demo.xml",
+    ],
+    "uninstall_hook": "uninstall_hook",
+}

@@ -1,0 +1,118 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmGuide(models.Model):
+    """A workflow guide: the stages a type of sale goes through and, per
+    stage, the follow-ups and documents that belong to it."""
+
+    _name = "crm.guide"
+    _description = "CRM Workflow Guide"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(
+        default=10,
+        help="New records get the first active guide, in this order, that serves "
+        "their sales team and company.",
+    )
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        default=lambda self: self.env.company,
+        help="Leave empty to share the guide between companies.",
+    )
+    team_ids = fields.Many2many(
+        "crm.team",
+        "crm_guide_crm_team_rel",
+        "guide_id",
+        "team_id",
+        string="Sales Teams",
+        check_company=True,
+        help="Teams whose records follow this guide. Leave empty for every team.",
+    )
+    res_model = fields.Selection(
+        [("crm.lead", "Leads / Opportunities")],
+        string="Applies To",
+        required=True,
+        default="crm.lead",
+    )
+    auto_advance = fields.Boolean(
+        "Suggest Next Stage",
+        help="When every step of the current stage is done or not applicable, "
+        "offer to move the record to the guide's next stage.",
+    )
+    description = fields.Html(
+        translate=True,
+        help="What this guide is for, e.g. 'New customer: first sale to a company "
+        "we have not sold to before'.",
+    )
+    guide_stage_ids = fields.One2many(
+        "crm.guide.stage", "guide_id", string="Stages", copy=True
+    )
+    step_count = fields.Integer(
+        "Steps",
+        compute="_compute_step_count",
+        store=True,
+        help="Number of follow-ups and documents over all stages of the guide.",
+    )
+    record_count = fields.Integer("Records", compute="_compute_record_count")
+
+    @api.depends("guide_stage_ids.step_ids")
+    def _compute_step_count(self):
+        for guide in self:
+            guide.step_count = len(guide.guide_stage_ids.step_ids)
+
+    def _compute_record_count(self):
+        counts = {}
+        for res_model, guides in self.grouped("res_model").items():
+            counts.update(
+                self.env[res_model]._read_group(
+                    [("guide_id", "in", guides.ids)], ["guide_id"], ["__count"]
+                )
+            )
+        for guide in self:
+            guide.record_count = counts.get(guide, 0)
+
+    @api.constrains("team_ids")
+    def _check_team_ids(self):
+        # Re-check the guide's stages: a stage of a team must belong to a served team.
+        self.guide_stage_ids._check_stage_id()
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if "name" not in (default or {}):
+            for guide, vals in zip(self, vals_list, strict=True):
+                vals["name"] = self.env._("%(name)s (copy)", name=guide.name)
+        return vals_list
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        used = self.filtered("record_count")
+        if used:
+            raise ValidationError(
+                self.env._(
+                    "These guides are still followed by records; archive them "
+                    "instead: %(names)s",
+                    names=", ".join(used.mapped("display_name")),
+                )
+            )
+
+    def action_open_records(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm.crm_lead_action_pipeline"
+        )
+        action.update(
+            {
+                "domain": [("guide_id", "=", self.id)],
+                "context": {"default_guide_id": self.id},
+                "name": self.display_name,
+            }
+        )
+        return action

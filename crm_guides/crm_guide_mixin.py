@@ -1,0 +1,525 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+from . import engine
+
+
+class CrmGuideMixin(models.AbstractModel):
+    """Guided selling on any model that has a status.
+
+    A model opts in with a few lines; put the mixin *before* the model so the
+    guide checks a move before the model's own ``write`` does anything::
+
+        class CrmLead(models.Model):
+            _name = "crm.lead"
+            _inherit = ["crm.guide.mixin", "crm.lead"]
+
+    Class attributes configure it:
+
+    * ``_guide_stage_field``: field holding the record's own stage (a
+      Many2one mapped by ``crm.guide.stage.stage_id``), or ``None`` when the
+      guide stage itself is the record's status;
+    * ``_guide_team_field``, ``_guide_user_field``, ``_guide_company_field``:
+      the record's team (which guides apply, team leader), salesperson
+      (default assignee) and company; ``None`` when the model has none.
+
+    Hooks meant to be overridden: :meth:`_guide_is_exempt_move` (moves never
+    refused, e.g. to a won stage), :meth:`_guide_is_closed` and
+    :meth:`_guide_open_domain` (closed records do not rot),
+    :meth:`_guide_get_responsible` and :meth:`_guide_prepare_activity_vals`.
+
+    The model must also be a ``mail.thread`` with ``mail.activity.mixin``.
+    """
+
+    _name = "crm.guide.mixin"
+    _description = "Workflow Guide Mixin"
+
+    _guide_stage_field = "stage_id"
+    _guide_team_field = "team_id"
+    _guide_user_field = "user_id"
+    _guide_company_field = "company_id"
+    # Fields only the guide engine writes (never a user, even over RPC).
+    _guide_protected_fields = (
+        "guide_progress",
+        "guide_date_last_move",
+        "guide_record_step_ids",
+    )
+
+    guide_id = fields.Many2one(
+        "crm.guide",
+        string="Guide",
+        compute="_compute_guide_id",
+        store=True,
+        readonly=False,
+        index=True,
+        copy=False,
+        ondelete="set null",
+        domain=lambda self: [("res_model", "=", self._name)],
+        help="The workflow guide this record follows (the type of sale). New "
+        "records get the first guide that serves their team.",
+    )
+    guide_stage_id = fields.Many2one(
+        "crm.guide.stage",
+        string="Guide Stage",
+        compute="_compute_guide_stage_id",
+        store=True,
+        readonly=False,
+        index=True,
+        copy=False,
+        domain="[('guide_id', '=', guide_id)]",
+    )
+    guide_record_step_ids = fields.One2many(
+        "crm.guide.record.step",
+        "res_id",
+        string="Guide Steps",
+        domain=lambda self: [("res_model", "=", self._name)],
+        readonly=True,
+        copy=False,
+    )
+    guide_progress = fields.Integer(
+        "Guide Progress",
+        compute="_compute_guide_progress",
+        store=True,
+        aggregator="avg",
+        help="Share of the guide's steps (all stages) that are done or not applicable.",
+    )
+    guide_date_last_move = fields.Datetime(
+        "Last Guide Progress",
+        default=fields.Datetime.now,
+        readonly=True,
+        copy=False,
+        help="Last stage change or guide step done.",
+    )
+    guide_is_rotting = fields.Boolean(
+        "Rotting",
+        compute="_compute_guide_is_rotting",
+        search="_search_guide_is_rotting",
+        help="Nothing happened (no guide step done, no stage change) for longer "
+        "than the stage allows.",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    def _guide_depends(self):
+        return [f for f in (self._guide_team_field, self._guide_company_field) if f]
+
+    def _guide_stage_depends(self):
+        depends = ["guide_id", "guide_id.guide_stage_ids.stage_id"]
+        if self._guide_stage_field:
+            depends.append(self._guide_stage_field)
+        return depends
+
+    @api.depends(lambda self: self._guide_depends())
+    def _compute_guide_id(self):
+        todo = self.filtered(lambda rec: not (rec.guide_id and rec._guide_matches(rec.guide_id)))
+        if not todo:
+            return
+        guides = self.env["crm.guide"].search([("res_model", "=", self._name)])
+        for rec in todo:
+            rec.guide_id = next((g for g in guides if rec._guide_matches(g)), False)
+
+    @api.depends(lambda self: self._guide_stage_depends())
+    def _compute_guide_stage_id(self):
+        stage_field = self._guide_stage_field
+        guide_stages = self.guide_id.guide_stage_ids
+        if stage_field:
+            by_stage = {(gs.guide_id.id, gs.stage_id.id): gs for gs in guide_stages}
+            for rec in self:
+                rec.guide_stage_id = by_stage.get((rec.guide_id.id, rec[stage_field].id), False)
+            return
+        for rec in self:
+            if rec.guide_stage_id.guide_id != rec.guide_id:
+                rec.guide_stage_id = rec.guide_id.guide_stage_ids[:1]
+
+    @api.depends("guide_id.step_count", "guide_record_step_ids.state")
+    def _compute_guide_progress(self):
+        for rec in self:
+            closed = sum(
+                1
+                for row in rec.guide_record_step_ids
+                if row.guide_id == rec.guide_id and row.state in engine.CLOSED_STATES
+            )
+            rec.guide_progress = engine.progress(closed, rec.guide_id.step_count)
+
+    @api.depends("guide_stage_id.rotting_days", "guide_date_last_move")
+    def _compute_guide_is_rotting(self):
+        now = fields.Datetime.now()
+        for rec in self:
+            rec.guide_is_rotting = not rec._guide_is_closed() and engine.is_rotting(
+                rec.guide_date_last_move, now, rec.guide_stage_id.rotting_days
+            )
+
+    def _search_guide_is_rotting(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Rotting can only be searched as true or false."))
+        now = fields.Datetime.now()
+        stage_ids_by_days = defaultdict(list)
+        rotting_stages = self.env["crm.guide.stage"].sudo().search_fetch(
+            [("rotting_days", ">", 0), ("guide_id.res_model", "=", self._name)],
+            ["rotting_days"],
+        )
+        for guide_stage in rotting_stages:
+            stage_ids_by_days[guide_stage.rotting_days].append(guide_stage.id)
+        domain = expression.OR(
+            [
+                [
+                    ("guide_stage_id", "in", stage_ids),
+                    ("guide_date_last_move", "<", engine.rotting_threshold(now, days)),
+                ]
+                for days, stage_ids in stage_ids_by_days.items()
+            ]
+        ) if stage_ids_by_days else expression.FALSE_DOMAIN
+        domain = expression.AND([domain, self._guide_open_domain()])
+        if (operator == "=") == bool(value):
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._guide_check_protected(vals)
+            self._guide_translate_stage_vals(vals)
+        records = super().create(vals_list)
+        entered = records.filtered("guide_stage_id")
+        if entered:
+            entered._guide_enter_stage(touch=False)
+        return records
+
+    def write(self, vals):
+        self._guide_check_protected(vals)
+        self._guide_translate_stage_vals(vals)
+        status_field = self._guide_stage_field or "guide_stage_id"
+        watched = {status_field, "guide_id", *self._guide_depends()}
+        if not self or watched.isdisjoint(vals):
+            return super().write(vals)
+        before = {rec.id: (rec.guide_id, rec.guide_stage_id) for rec in self}
+        if status_field in vals:
+            self._guide_check_blocking(vals)
+        result = super().write(vals)
+        switched = self.filtered(lambda rec: before[rec.id][0] and rec.guide_id != before[rec.id][0])
+        if switched:
+            switched._guide_cancel_other_guides({rec.id: before[rec.id][0] for rec in switched})
+        entered = self.filtered(
+            lambda rec: rec.guide_stage_id and rec.guide_stage_id != before[rec.id][1]
+        )
+        if entered:
+            entered._guide_enter_stage()
+        return result
+
+    def _guide_check_protected(self, vals):
+        if self.env.su:
+            return
+        forbidden = [fname for fname in self._guide_protected_fields if fname in vals]
+        if forbidden:
+            raise UserError(
+                self.env._(
+                    "These fields are kept by the workflow guide and cannot be "
+                    "written: %(fields)s. Mark the steps done or not applicable instead.",
+                    fields=", ".join(self._fields[fname].string for fname in forbidden),
+                )
+            )
+
+    def _guide_translate_stage_vals(self, vals):
+        """Writing a guide stage on a model with its own stage field moves the
+        record to that stage: one path for every way of moving."""
+        stage_field = self._guide_stage_field
+        if not stage_field or "guide_stage_id" not in vals:
+            return
+        guide_stage = self.env["crm.guide.stage"].browse(vals.pop("guide_stage_id"))
+        if guide_stage:
+            vals[stage_field] = guide_stage.stage_id.id
+            vals.setdefault("guide_id", guide_stage.guide_id.id)
+
+    # ------------------------------------------------------------------
+    # Hooks
+    # ------------------------------------------------------------------
+
+    def _guide_matches(self, guide):
+        """Whether ``guide`` may be followed by this record (team, company)."""
+        self.ensure_one()
+        if guide.res_model != self._name:
+            return False
+        company = self[self._guide_company_field] if self._guide_company_field else False
+        if guide.company_id and company and guide.company_id != company:
+            return False
+        team = self[self._guide_team_field] if self._guide_team_field else False
+        return not guide.team_ids or team in guide.team_ids
+
+    def _guide_is_exempt_move(self, target):
+        """Moves to ``target`` (a value of the status field) are never refused."""
+        return False
+
+    def _guide_is_closed(self):
+        """Closed records (won, lost, done) do not rot."""
+        self.ensure_one()
+        return False
+
+    @api.model
+    def _guide_open_domain(self):
+        """Domain of the records that are not closed (see _guide_is_closed)."""
+        return []
+
+    def _guide_get_responsible(self, step):
+        """User an activity of ``step`` is assigned to on this record."""
+        self.ensure_one()
+        salesperson = self[self._guide_user_field] if self._guide_user_field else None
+        if step.responsible == "user" and step.user_id:
+            return step.user_id
+        if step.responsible == "current_user":
+            return self.env.user
+        if step.responsible == "team_leader" and self._guide_team_field:
+            leader = self[self._guide_team_field].user_id
+            if leader:
+                return leader
+        return salesperson or step.activity_type_id.default_user_id or self.env.user
+
+    def _guide_prepare_activity_vals(self, step, today):
+        """Values of the activity planned for ``step`` on this record."""
+        self.ensure_one()
+        activity_type = step.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "summary": step.summary or step.name,
+            "note": step.note or activity_type.default_note,
+            "date_deadline": engine.deadline(today, step.delay_count),
+            "user_id": self._guide_get_responsible(step).id,
+            "automated": True,
+        }
+
+    def _guide_prepare_record_step_vals(self, step, activity=None):
+        self.ensure_one()
+        company = self[self._guide_company_field] if self._guide_company_field else False
+        return {
+            "res_model": self._name,
+            "res_id": self.id,
+            "step_id": step.id,
+            "company_id": company.id if company else False,
+            "activity_id": activity.id if activity else False,
+            "date_deadline": activity.date_deadline if activity else False,
+            "user_id": activity.user_id.id if activity else False,
+        }
+
+    # ------------------------------------------------------------------
+    # Engine
+    # ------------------------------------------------------------------
+
+    def _guide_target_stages(self, vals):
+        """``{record id: guide stage}`` the write ``vals`` moves each record to."""
+        stage_field = self._guide_stage_field
+        if not stage_field:
+            target = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])
+            return {rec.id: target for rec in self}
+        target_stage_id = vals[stage_field]
+        by_guide = {
+            gs.guide_id.id: gs
+            for gs in self.guide_id.guide_stage_ids
+            if gs.stage_id.id == target_stage_id
+        }
+        return {rec.id: by_guide.get(rec.guide_id.id, self.env["crm.guide.stage"]) for rec in self}
+
+    def _guide_check_blocking(self, vals):
+        """Refuse, before anything is written, to move records forward out of a
+        blocking stage while required steps are open."""
+        status_field = self._guide_stage_field or "guide_stage_id"
+        target_value = vals[status_field]
+        if target_value and self._guide_is_exempt_move(
+            self.env[self._fields[status_field].comodel_name].browse(target_value)
+        ):
+            return
+        candidates = self.filtered(
+            lambda rec: rec.guide_stage_id.is_blocking
+            and ("guide_id" not in vals or vals["guide_id"] == rec.guide_id.id)
+        )
+        if not candidates:
+            return
+        targets = candidates._guide_target_stages(vals)
+        moving = candidates.filtered(
+            lambda rec: targets[rec.id]
+            and engine.is_forward(rec.guide_stage_id._sort_key(), targets[rec.id]._sort_key())
+        )
+        required = moving.guide_stage_id.step_ids.filtered("is_required")
+        if not required:
+            return
+        closed = defaultdict(set)
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", moving.ids),
+                    ("step_id", "in", required.ids),
+                    ("state", "in", list(engine.CLOSED_STATES)),
+                ],
+                ["res_id", "step_id"],
+            )
+        )
+        for row in rows:
+            closed[row.res_id].add(row.step_id.id)
+        lines = []
+        for rec in moving:
+            stage_required = rec.guide_stage_id.step_ids.filtered("is_required")
+            missing = engine.missing_required_steps(stage_required.ids, closed[rec.id])
+            if missing:
+                lines.append(
+                    self.env._(
+                        "- %(record)s (stage %(stage)s): %(steps)s",
+                        record=rec.display_name,
+                        stage=rec.guide_stage_id.name,
+                        steps=", ".join(self.env["crm.guide.step"].browse(missing).mapped("name")),
+                    )
+                )
+        if lines:
+            raise UserError(
+                self.env._(
+                    "These records cannot move forward yet: their current stage "
+                    "requires steps that are neither done nor marked not applicable.\n"
+                    "%(lines)s",
+                    lines="\n".join(lines),
+                )
+            )
+
+    def _guide_enter_stage(self, touch=True):
+        """Records entered their guide stage: give every step of the stage a
+        state and plan the automatic ones, once (open activities are never
+        duplicated). Batched: a constant number of queries for the recordset,
+        plus what ``mail.activity.create`` does for the activities."""
+        RecordStep = self.env["crm.guide.record.step"].sudo()
+        steps = self.guide_stage_id.step_ids
+        existing = RecordStep.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("step_id", "in", steps.ids),
+            ]
+        )
+        # an open automatic step whose activity was cancelled is planned again
+        stale = existing.filtered(
+            lambda row: row.state == engine.OPEN and not row.activity_id and row.step_id.auto_schedule
+        )
+        known = {(row.res_id, row.step_id.id) for row in existing - stale}
+        stale.unlink()
+        to_plan, create_vals = [], []
+        for rec in self:
+            for step in rec.guide_stage_id.step_ids:
+                if (rec.id, step.id) in known:
+                    continue
+                if step.auto_schedule:
+                    to_plan.append((rec, step))
+                else:
+                    create_vals.append(rec._guide_prepare_record_step_vals(step))
+        if to_plan:
+            activities = self._guide_create_activities(to_plan)
+            create_vals += [
+                rec._guide_prepare_record_step_vals(step, activity)
+                for (rec, step), activity in zip(to_plan, activities, strict=True)
+            ]
+        if create_vals:
+            RecordStep.create(create_vals)
+        if touch:
+            self.sudo().write({"guide_date_last_move": fields.Datetime.now()})
+
+    def _guide_create_activities(self, record_steps):
+        """Plan the activities of ``[(record, step), ...]`` in one create, as the
+        current user (who may edit the records)."""
+        today = fields.Date.context_today(self)
+        return self.env["mail.activity"].create(
+            [rec._guide_prepare_activity_vals(step, today) for rec, step in record_steps]
+        )
+
+    def _guide_schedule(self, rows):
+        """Plan the activities of suggested steps ``rows`` of these records."""
+        records = {rec.id: rec for rec in self}
+        rows = rows.filtered(lambda row: row.res_id in records)
+        activities = self._guide_create_activities(
+            [(records[row.res_id], row.step_id) for row in rows]
+        )
+        for row, activity in zip(rows.sudo(), activities, strict=True):
+            row.write(
+                {
+                    "activity_id": activity.id,
+                    "date_deadline": activity.date_deadline,
+                    "user_id": activity.user_id.id,
+                }
+            )
+        return activities
+
+    def _guide_cancel_other_guides(self, old_guides):
+        """The records switched guide: cancel the open steps (and their
+        activities) of the guides they left; done steps stay as history."""
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", engine.OPEN),
+                ]
+            )
+        )
+        current = {rec.id: rec.guide_id for rec in self}
+        rows = rows.filtered(lambda row: row.guide_id != current[row.res_id])
+        bodies = {}
+        for rec in self:
+            cancelled = rows.filtered(lambda row, rec_id=rec.id: row.res_id == rec_id and row.activity_id)
+            body = self.env._(
+                "Guide changed from %(old)s to %(new)s.",
+                old=old_guides[rec.id].name,
+                new=rec.guide_id.name or self.env._("no guide"),
+            )
+            if cancelled:
+                body += " " + self.env._(
+                    "Cancelled guide activities: %(activities)s.",
+                    activities=", ".join(cancelled.mapped("name")),
+                )
+            bodies[rec.id] = body
+        activities = rows.activity_id
+        rows.unlink()
+        activities.unlink()
+        if hasattr(self, "_message_log_batch"):
+            self._message_log_batch(bodies)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_guide_next_stage(self):
+        """Move each record to the next stage of its guide (the guide's own
+        checks apply, e.g. a blocking stage)."""
+        status_field = self._guide_stage_field or "guide_stage_id"
+        groups = defaultdict(lambda: self.browse())
+        problems = []
+        for rec in self:
+            current = rec.guide_stage_id
+            following = rec.guide_id.guide_stage_ids.filtered(
+                lambda gs, cur=current: not cur or engine.is_forward(cur._sort_key(), gs._sort_key())
+            )[:1]
+            if not following:
+                problems.append(rec.display_name)
+                continue
+            target = following.stage_id.id if self._guide_stage_field else following.id
+            groups[target] |= rec
+        if problems:
+            raise UserError(
+                self.env._(
+                    "There is no next guide stage for: %(records)s.",
+                    records=", ".join(problems),
+                )
+            )
+        for target, records in groups.items():
+            records.write({status_field: target})
+        return True

@@ -1,0 +1,239 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import functools
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from . import engine
+
+
+class CrmGuideRecordStep(models.Model):
+    """The state of one guide step on one record (lead, opportunity, ...).
+
+    Rows are created when a record enters a stage. Nobody writes them directly
+    but the system administrator: salespeople change them through the actions
+    below (which check their rights on the record) or by marking the linked
+    activity done / sending the document.
+    """
+
+    _name = "crm.guide.record.step"
+    _description = "Workflow Guide Step of a Record"
+    _order = "guide_stage_sequence, sequence, id"
+    _rec_name = "name"
+
+    res_model = fields.Char("Document Model", required=True, index=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        "Document ID", model_field="res_model", required=True, index=True, readonly=True
+    )
+    step_id = fields.Many2one(
+        "crm.guide.step", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    guide_stage_id = fields.Many2one(
+        related="step_id.guide_stage_id", store=True, index=True
+    )
+    guide_id = fields.Many2one(related="step_id.guide_id", store=True, index=True)
+    guide_stage_sequence = fields.Integer(
+        "Guide Stage Sequence", related="guide_stage_id.sequence", store=True
+    )
+    sequence = fields.Integer(related="step_id.sequence", store=True)
+    name = fields.Char(related="step_id.name")
+    purpose = fields.Char(related="step_id.purpose")
+    kind = fields.Selection(related="step_id.kind")
+    is_required = fields.Boolean(related="step_id.is_required")
+    state = fields.Selection(
+        [
+            (engine.OPEN, "To Do"),
+            (engine.DONE, "Done"),
+            (engine.NOT_APPLICABLE, "Not Applicable"),
+        ],
+        required=True,
+        default=engine.OPEN,
+        readonly=True,
+        index=True,
+    )
+    activity_id = fields.Many2one(
+        "mail.activity", string="Open Activity", ondelete="set null", readonly=True, index="btree_not_null"
+    )
+    message_id = fields.Many2one(
+        "mail.message",
+        string="Done By Message",
+        ondelete="set null",
+        readonly=True,
+        help="The chatter message that records the done activity or the sent document.",
+    )
+    date_deadline = fields.Date("Due Date", readonly=True)
+    user_id = fields.Many2one("res.users", string="Assigned To", readonly=True)
+    date_done = fields.Datetime(readonly=True)
+    done_user_id = fields.Many2one("res.users", string="Done By", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+
+    _sql_constraints = [
+        (
+            "record_step_unique",
+            "UNIQUE(res_model, res_id, step_id)",
+            "A guide step has only one state per record.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Access: a row is readable by whoever may read its record
+    # ------------------------------------------------------------------
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if operation != "read" or not self or self.env.su:
+            return result
+        rows = self - result[0] if result else self
+        forbidden = self.browse()
+        for res_model, res_ids in rows.sudo()._documents().items():
+            documents = self.env[res_model].browse(res_ids)
+            denied = documents - documents._filtered_access("read")
+            if denied:
+                forbidden |= rows.sudo().filtered(
+                    lambda row, denied_ids=set(denied.ids), model=res_model: row.res_model
+                    == model
+                    and row.res_id in denied_ids
+                )
+        if not forbidden:
+            return result
+        forbidden = self.browse(forbidden.ids)
+        if result:
+            return (result[0] + forbidden, result[1])
+        return (
+            forbidden,
+            functools.partial(self.env["ir.rule"]._make_access_error, operation, forbidden),
+        )
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if self.env.su:
+            return super()._search(domain, offset, limit, order)
+        query = super()._search(domain, offset, limit, order)
+        rows = self.env.execute_query(
+            query.select(
+                *[self._field_to_sql(self._table, fname) for fname in ("id", "res_model", "res_id")]
+            )
+        )
+        per_model = defaultdict(set)
+        for __, res_model, res_id in rows:
+            per_model[res_model].add(res_id)
+        allowed = {
+            res_model: set(self.env[res_model].browse(res_ids)._filtered_access("read")._ids)
+            for res_model, res_ids in per_model.items()
+        }
+        return self.browse(
+            row_id for row_id, res_model, res_id in rows if res_id in allowed[res_model]
+        )._as_query(order)
+
+    def _documents(self):
+        """``{res_model: [res_id, ...]}`` of the rows."""
+        documents = defaultdict(list)
+        for row in self:
+            documents[row.res_model].append(row.res_id)
+        return documents
+
+    def _check_document_write(self):
+        """Salespeople may change the steps of the records they may edit."""
+        for res_model, res_ids in self._documents().items():
+            self.env[res_model].browse(res_ids).check_access("write")
+
+    def _document_records(self):
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_done(self):
+        """Mark steps done. A step with an open activity is done by marking the
+        activity done, so the chatter keeps its usual message."""
+        self._check_document_write()
+        with_activity = self.filtered(lambda row: row.state == engine.OPEN and row.activity_id)
+        if with_activity:
+            with_activity.activity_id.action_feedback(
+                feedback=self.env._("Done from the workflow guide.")
+            )
+        rest = self.filtered(lambda row: row.state == engine.OPEN) - with_activity
+        rest._set_state(engine.DONE)
+        return True
+
+    def action_not_applicable(self):
+        """The step does not apply to this record: it no longer blocks and its
+        open activity is cancelled."""
+        self._check_document_write()
+        rows = self.filtered(lambda row: row.state == engine.OPEN)
+        activities = rows.activity_id
+        rows._set_state(engine.NOT_APPLICABLE)
+        activities.unlink()
+        return True
+
+    def action_reset(self):
+        """Back to 'to do' (e.g. a step marked not applicable by mistake)."""
+        self._check_document_write()
+        self.filtered(lambda row: row.state != engine.OPEN)._set_state(engine.OPEN)
+        return True
+
+    def action_schedule(self):
+        """Plan the activity of suggested steps now (once)."""
+        self._check_document_write()
+        rows = self.filtered(lambda row: row.state == engine.OPEN and not row.activity_id)
+        for res_model, res_ids in rows._documents().items():
+            records = self.env[res_model].browse(res_ids)
+            records._guide_schedule(rows.filtered(lambda row, m=res_model: row.res_model == m))
+        return True
+
+    def action_send_document(self):
+        """Open the mail composer prefilled with the step's template; the step is
+        done when the mail is sent."""
+        self.ensure_one()
+        self._check_document_write()
+        if self.state != engine.OPEN:
+            raise UserError(self.env._("The step %(step)s is not open.", step=self.name))
+        template = self.step_id.mail_template_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self.res_model,
+                "default_res_ids": [self.res_id],
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_subject": self.name if not template else False,
+                "crm_workflow_guide_record_step_id": self.id,
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+
+    def _set_state(self, state, messages=None):
+        """Write a state on the rows (as the system: callers check the rights)
+        and refresh what depends on it on the records. ``messages`` maps a row
+        to the chatter message that records it."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        vals = {"state": state}
+        if state == engine.OPEN:
+            vals.update(date_done=False, done_user_id=False, message_id=False)
+        else:
+            vals.update(date_done=now, done_user_id=self.env.uid)
+        rows_sudo = self.sudo()
+        if messages:
+            by_message = defaultdict(lambda: self.browse())
+            for row in rows_sudo:
+                by_message[messages.get(row.id, self.env["mail.message"]).id] |= row
+            for message_id, rows in by_message.items():
+                rows.write(dict(vals, message_id=message_id or False))
+        else:
+            rows_sudo.write(vals)
+        if state != engine.OPEN:
+            for res_model, res_ids in self._documents().items():
+                self.env[res_model].browse(res_ids).sudo().write({"guide_date_last_move": now})

@@ -1,0 +1,34 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import models
+
+from . import engine
+
+
+class MailComposeMessage(models.TransientModel):
+    _inherit = "mail.compose.message"
+
+    def _action_send_mail(self, auto_commit=False):
+        """A document step is done when its mail is sent (not when the composer
+        opens): the composer opened by the step carries the step in its context."""
+        result_mails_su, result_messages = super()._action_send_mail(auto_commit=auto_commit)
+        row_id = self.env.context.get("crm_workflow_guide_record_step_id")
+        if not row_id or not result_messages:
+            return result_mails_su, result_messages
+        row = self.env["crm.guide.record.step"].sudo().browse(row_id).exists()
+        if not row or row.state != engine.OPEN:
+            return result_mails_su, result_messages
+        message = result_messages.filtered(
+            lambda msg: msg.model == row.res_model and msg.res_id == row.res_id
+        )[:1]
+        if not message:
+            return result_mails_su, result_messages
+        # the sender may edit the record (checked as the sender, not as sudo)
+        row.with_env(self.env)._check_document_write()
+        activity = row.activity_id
+        row._set_state(engine.DONE, messages={row.id: message})
+        if activity:
+            activity.with_env(self.env).action_feedback(
+                feedback=self.env._("Document sent: %(subject)s", subject=message.subject or row.name)
+            )
+        return result_mails_su, result_messages

@@ -1,0 +1,31 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+
+
+def uninstall_hook(env):
+    """Let the addon go even when its activity types and demo stages are in use.
+
+    Activities of the addon's types keep existing as To-Dos (Odoo refuses to
+    delete a type in use), and records on the addon's demo stages move to the
+    first stage of the pipeline that stays.
+    """
+    data = env["ir.model.data"].sudo()
+    own = data.search([("module", "=", "crm_workflow_guide")])
+    type_ids = own.filtered(lambda d: d.model == "mail.activity.type").mapped("res_id")
+    if type_ids:
+        todo = env.ref("mail.mail_activity_data_todo")
+        env["mail.activity"].sudo().with_context(active_test=False).search(
+            [("activity_type_id", "in", type_ids)]
+        ).write({"activity_type_id": todo.id})
+    stage_ids = own.filtered(lambda d: d.model == "crm.stage").mapped("res_id")
+    if stage_ids:
+        fallback = env["crm.stage"].search(
+            [("id", "not in", stage_ids), ("team_id", "=", False), ("is_won", "=", False)],
+            limit=1,
+        )
+        leads = env["crm.lead"].sudo().with_context(active_test=False).search(
+            [("stage_id", "in", stage_ids)]
+        )
+        if fallback and leads:
+            # a plain move: the guide engine is going away with this module
+            leads.with_context(tracking_disable=True).write({"stage_id": fallback.id})
