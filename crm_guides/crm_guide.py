@@ -37,7 +37,7 @@ class CrmGuide(models.Model):
         help="Teams whose records follow this guide. Leave empty for every team.",
     )
     res_model = fields.Selection(
-        [("crm.lead", "Leads / Opportunities")],
+        selection="_selection_res_model",
         string="Applies To",
         required=True,
         default="crm.lead",
@@ -62,6 +62,16 @@ class CrmGuide(models.Model):
         help="Number of follow-ups and documents over all stages of the guide.",
     )
     record_count = fields.Integer("Records", compute="_compute_record_count")
+
+    @api.model
+    def _selection_res_model(self):
+        """Every model that opted in with crm.guide.mixin."""
+        names = self.env.registry["crm.guide.mixin"]._inherit_children
+        return [
+            (name, self.env[name]._description)
+            for name in sorted(names)
+            if name in self.env and not self.env[name]._abstract
+        ]
 
     @api.depends("guide_stage_ids.step_ids")
     def _compute_step_count(self):

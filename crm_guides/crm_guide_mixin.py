@@ -26,7 +26,9 @@ class CrmGuideMixin(models.AbstractModel):
       guide stage itself is the record's status;
     * ``_guide_team_field``, ``_guide_user_field``, ``_guide_company_field``:
       the record's team (which guides apply, team leader), salesperson
-      (default assignee) and company; ``None`` when the model has none.
+      (default assignee) and company; ``None`` when the model has none. The
+      guide is computed when the team or company is set, so a model needs at
+      least one of the two (or must set ``guide_id`` itself).
 
     Hooks meant to be overridden: :meth:`_guide_is_exempt_move` (moves never
     refused, e.g. to a won stage), :meth:`_guide_is_closed` and

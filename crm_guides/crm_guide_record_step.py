@@ -204,9 +204,9 @@ class CrmGuideRecordStep(models.Model):
                 "default_res_ids": [self.res_id],
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
-                "default_subject": self.name if not template else False,
                 "crm_workflow_guide_record_step_id": self.id,
-            },
+            }
+            | ({} if template else {"default_subject": self.name}),
         }
 
     # ------------------------------------------------------------------

@@ -50,18 +50,6 @@ class CrmGuideStage(models.Model):
     res_model = fields.Selection(related="guide_id.res_model")
     step_count = fields.Integer(compute="_compute_step_count")
 
-    _sql_constraints = [
-        (
-            "guide_stage_unique",
-            "UNIQUE(guide_id, stage_id)",
-            "A pipeline stage can appear only once in a guide.",
-        ),
-        (
-            "rotting_days_positive",
-            "CHECK(rotting_days >= 0)",
-            "The number of days before a record rots cannot be negative.",
-        ),
-    ]
 
     @api.depends("stage_id")
     def _compute_name(self):

@@ -77,13 +77,6 @@ class CrmGuideStep(models.Model):
         help="Template proposed when the salesperson creates the document.",
     )
 
-    _sql_constraints = [
-        (
-            "delay_count_positive",
-            "CHECK(delay_count >= 0)",
-            "The delay of a step cannot be negative.",
-        ),
-    ]
 
     @api.constrains("delay_count")
     def _check_delay_count(self):

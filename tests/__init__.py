@@ -1,0 +1,5 @@
+from . import test_security
+from . import test_guide_designer
+from . import test_guide_engine
+from . import test_guide_mixin
+from . import test_performance
