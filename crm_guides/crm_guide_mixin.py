@@ -438,9 +438,32 @@ class CrmGuideMixin(models.AbstractModel):
         """Plan the activities of ``[(record, step), ...]`` in one create, as the
         current user (who may edit the records)."""
         today = fields.Date.context_today(self)
-        return self.env["mail.activity"].create(
-            [rec._guide_prepare_activity_vals(step, today) for rec, step in record_steps]
+        vals_list = [rec._guide_prepare_activity_vals(step, today) for rec, step in record_steps]
+        self._guide_subscribe_repeated_assignees(vals_list)
+        # one notification per assignee and move, not one e-mail per activity
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+            .with_env(self.env)
         )
+        activities._guide_notify_assignees()
+        return activities
+
+    def _guide_subscribe_repeated_assignees(self, vals_list):
+        """``mail.activity.create`` subscribes each assignee to the record once
+        per activity; with two activities for the same person on the same record
+        in one create it would insert the same follower twice. Subscribe those
+        assignees first, once per record."""
+        seen, repeated = set(), defaultdict(set)
+        for vals in vals_list:
+            key = (vals["user_id"], vals["res_id"])
+            if key in seen:
+                repeated[vals["user_id"]].add(vals["res_id"])
+            seen.add(key)
+        for user_id, res_ids in repeated.items():
+            partner = self.env["res.users"].sudo().browse(user_id).partner_id
+            self.browse(res_ids).message_subscribe(partner_ids=partner.ids)
 
     def _guide_schedule(self, rows):
         """Plan the activities of suggested steps ``rows`` of these records."""

@@ -1,6 +1,10 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup
+
 from odoo import models
+from odoo.tools.misc import format_date
+
 
 from . import engine
 
@@ -38,3 +42,46 @@ class MailActivity(models.Model):
             },
         )
         return messages, next_activities
+
+    def _guide_notify_assignees(self):
+        """Tell each assignee (other than the current user) about the guide
+        activities planned for them: Odoo's own notification for a single
+        activity, one digest when a move planned several (a stage move on 500
+        records must not send 500 e-mails to the same person)."""
+        others = self.filtered(lambda act: act.user_id and act.user_id != self.env.user)
+        for user, activities in others.grouped("user_id").items():
+            if len(activities) == 1:
+                # like mail.activity.create: sudo when the assignee is not readable
+                activities.sudo().action_notify()
+                continue
+            activities = activities.with_context(lang=user.sudo().lang)
+            lines = Markup("").join(
+                Markup('<li><a href="/mail/view?model=%s&amp;res_id=%s">%s</a>: %s (%s)</li>')
+                % (
+                    activity.res_model,
+                    activity.res_id,
+                    activity.res_name,
+                    activity.summary or activity.activity_type_id.name,
+                    format_date(activities.env, activity.date_deadline),
+                )
+                for activity in activities[:100]
+            )
+            more = len(activities) - 100
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                activities.env._(
+                    "The workflow guide planned these activities for you:"
+                ),
+                lines,
+            )
+            if more > 0:
+                body += Markup("<p>%s</p>") % activities.env._(
+                    "... and %(count)s more in your activities.", count=more
+                )
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=user.sudo().partner_id.ids,
+                subject=activities.env._(
+                    "%(count)s activities planned for you", count=len(activities)
+                ),
+                body=body,
+                email_layout_xmlid="mail.mail_notification_light",
+            )

@@ -77,6 +77,35 @@ class TestGuideEngine(GuideCommon):
         self.assertEqual(activities.user_id, self.manager)
         self.assertEqual(set(activities.mapped("res_id")), set(leads.ids))
 
+    def test_two_automatic_steps_for_the_same_person(self):
+        """Two activities for the same assignee and record in one batch: the
+        assignee becomes a follower once (core would insert the follower twice)."""
+        self.step_stakeholders.auto_schedule = True
+        leads = self._create_opportunities(2)
+        leads.message_unsubscribe(partner_ids=self.salesman.partner_id.ids)
+        leads.with_user(self.manager).write({"stage_id": self.stage_meeting.id})
+        self.assertEqual(len(self._guide_activities(leads, self.type_meeting)), 2)
+        self.assertEqual(len(self._guide_activities(leads, self.type_todo)), 2)
+        for lead in leads:
+            self.assertIn(self.salesman.partner_id, lead.message_partner_ids)
+
+    def test_one_notification_per_assignee(self):
+        leads = self._create_opportunities(3)
+        single = self._create_opportunities(1)
+        Message = self.env["mail.message"]
+        to_salesman = [("partner_ids", "in", self.salesman.partner_id.ids)]
+        before = Message.search(to_salesman)
+        leads.with_user(self.manager).write({"stage_id": self.stage_meeting.id})
+        digest = Message.search(to_salesman) - before
+        self.assertEqual(len(digest), 1, "one message for three planned activities")
+        self.assertEqual(digest.subject, "3 activities planned for you")
+        for lead in leads:
+            self.assertIn(lead.name, digest.body)
+        single.with_user(self.manager).write({"stage_id": self.stage_meeting.id})
+        standard = Message.search(to_salesman) - before - digest
+        self.assertEqual(len(standard), 1)
+        self.assertIn("assigned to you", standard.subject)
+
     def test_reentering_never_duplicates(self):
         lead = self._create_opportunities(1)
         lead.write({"stage_id": self.stage_quote.id})
