@@ -24,6 +24,11 @@
         "views/crm_lead_views.xml",
         "views/crm_workflow_guide_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "crm_workflow_guide/static/src/scss/crm_workflow_guide.scss",
+        ],
+    },
     "demo": [
         "demo/crm_guide_demo.xml",
     ],

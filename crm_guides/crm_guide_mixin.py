@@ -105,6 +105,24 @@ class CrmGuideMixin(models.AbstractModel):
         "than the stage allows.",
     )
 
+    guide_is_blocked = fields.Boolean(
+        "Blocked by Guide",
+        compute="_compute_guide_is_blocked",
+        search="_search_guide_is_blocked",
+        help="The current stage is blocking and has required steps that are "
+        "neither done nor not applicable: the record cannot move forward.",
+    )
+    guide_next_step_id = fields.Many2one(
+        "crm.guide.record.step",
+        string="Next Guide Step",
+        compute="_compute_guide_next_step",
+        help="The first open step of the current stage.",
+    )
+    guide_next_step_name = fields.Char("Next Step", compute="_compute_guide_next_step")
+    guide_next_step_deadline = fields.Date(
+        "Next Step Due", compute="_compute_guide_next_step"
+    )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -182,6 +200,63 @@ class CrmGuideMixin(models.AbstractModel):
         if (operator == "=") == bool(value):
             return domain
         return ["!", *expression.normalize_domain(domain)]
+
+    def _guide_open_rows(self):
+        """Open steps of the current stage, in the guide's order."""
+        self.ensure_one()
+        return self.guide_record_step_ids.filtered(
+            lambda row: row.state == engine.OPEN
+            and row.guide_stage_id == self.guide_stage_id
+            and self.guide_stage_id
+        ).sorted(lambda row: (row.sequence, row.id))
+
+    @api.depends(
+        "guide_stage_id.is_blocking",
+        "guide_record_step_ids.state",
+        "guide_stage_id.step_ids.is_required",
+    )
+    def _compute_guide_is_blocked(self):
+        for rec in self:
+            rec.guide_is_blocked = rec.guide_stage_id.is_blocking and any(
+                row.is_required for row in rec._guide_open_rows()
+            )
+
+    def _search_guide_is_blocked(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("'Blocked' can only be searched as true or false."))
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", self._name),
+                    ("state", "=", engine.OPEN),
+                    ("step_id.is_required", "=", True),
+                    ("guide_stage_id.is_blocking", "=", True),
+                ],
+                ["res_id", "guide_stage_id"],
+            )
+        )
+        res_ids_by_stage = defaultdict(set)
+        for row in rows:
+            res_ids_by_stage[row.guide_stage_id.id].add(row.res_id)
+        domain = expression.OR(
+            [
+                [("guide_stage_id", "=", stage_id), ("id", "in", list(res_ids))]
+                for stage_id, res_ids in res_ids_by_stage.items()
+            ]
+        ) if res_ids_by_stage else expression.FALSE_DOMAIN
+        if (operator == "=") == bool(value):
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
+
+    @api.depends("guide_stage_id", "guide_record_step_ids.state")
+    def _compute_guide_next_step(self):
+        for rec in self:
+            row = rec._guide_open_rows()[:1]
+            rec.guide_next_step_id = row
+            rec.guide_next_step_name = row.name
+            rec.guide_next_step_deadline = row.date_deadline
 
     # ------------------------------------------------------------------
     # CRUD

@@ -304,6 +304,28 @@ class TestGuideEngine(GuideCommon):
         old.invalidate_recordset()
         self.assertFalse(old.guide_is_rotting)
 
+    def test_blocked_and_next_step(self):
+        at_meeting = self._create_opportunities(2, stage=self.stage_meeting)
+        at_lead = self._create_opportunities(1)
+        leads = at_meeting | at_lead
+        self.assertEqual(at_lead.guide_next_step_name, "Qualify")
+        self.assertEqual(at_lead.guide_next_step_deadline, self._rows(at_lead, self.step_qualify).date_deadline)
+        self.assertEqual(at_meeting.mapped("guide_is_blocked"), [True, True])
+        self.assertFalse(at_lead.guide_is_blocked, "the lead stage does not block")
+        self._rows(at_meeting[0], self.step_meet).action_not_applicable()
+        at_meeting.invalidate_recordset()
+        self.assertEqual(at_meeting.mapped("guide_is_blocked"), [False, True])
+        self.assertEqual(at_meeting[0].guide_next_step_name, "Stakeholders")
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        self.assertEqual(
+            Lead.search([("guide_is_blocked", "=", True), ("id", "in", leads.ids)]),
+            at_meeting[1],
+        )
+        self.assertEqual(
+            Lead.search([("guide_is_blocked", "=", False), ("id", "in", leads.ids)]),
+            at_meeting[0] | at_lead,
+        )
+
     def test_progress_is_searchable(self):
         leads = self._create_opportunities(2)
         self._rows(leads[0], self.step_qualify).activity_id.action_done()

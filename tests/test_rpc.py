@@ -3,6 +3,7 @@
 import json
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -49,6 +50,7 @@ class TestGuideRpc(HttpCase):
         self.assertTrue(error, f"{model}.{method} should have been refused")
         return error["data"]["name"], error["data"]["message"]
 
+    @mute_logger("odoo.http")  # the refusals below are expected
     def test_salesman_kanban_drop_over_rpc(self):
         self.authenticate("rpc_salesman", "rpc_salesman_pwd")
         ids = self._call(
