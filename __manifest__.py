@@ -22,11 +22,13 @@
         "data/mail_template_data.xml",
         "views/crm_guide_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_guide_prompt_views.xml",
         "views/crm_workflow_guide_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "crm_workflow_guide/static/src/scss/crm_workflow_guide.scss",
+            "crm_workflow_guide/static/src/js/*.js",
         ],
     },
     "demo": [

@@ -6,3 +6,5 @@ from . import crm_guide_mixin
 from . import crm_lead
 from . import mail_activity
 from . import mail_compose_message
+from . import crm_guide_prompt
+from . import res_users

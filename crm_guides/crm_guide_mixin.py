@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from . import engine
+from .exceptions import GuideBlockedError
 
 
 class CrmGuideMixin(models.AbstractModel):
@@ -460,13 +461,17 @@ class CrmGuideMixin(models.AbstractModel):
                     )
                 )
         if lines:
-            raise UserError(
+            raise GuideBlockedError(
                 self.env._(
                     "These records cannot move forward yet: their current stage "
                     "requires steps that are neither done nor marked not applicable.\n"
                     "%(lines)s",
                     lines="\n".join(lines),
-                )
+                ),
+                self.env["crm.guide.record.step"]._action_open_missing(
+                    self._name, moving.ids, required.ids
+                ),
+                self.env._("Open the missing steps"),
             )
 
     def _guide_enter_stage(self, touch=True):
@@ -593,6 +598,65 @@ class CrmGuideMixin(models.AbstractModel):
         if hasattr(self, "_message_log_batch"):
             self._message_log_batch(bodies)
 
+    def _guide_next_suggested_rows(self):
+        """Per record, the first open suggested follow-up (not planned yet) of
+        its current stage: ``{record id: row}``."""
+        result = {}
+        for rec in self:
+            row = rec._guide_open_rows().filtered(
+                lambda r: r.kind == "activity" and not r.activity_id
+            )[:1]
+            if row:
+                result[rec.id] = row
+        return result
+
+    def _guide_next_guide_stage(self):
+        self.ensure_one()
+        current = self.guide_stage_id
+        return self.guide_id.guide_stage_ids.filtered(
+            lambda gs: not current or engine.is_forward(current._sort_key(), gs._sort_key())
+        )[:1]
+
+    def _guide_after_steps_closed(self):
+        """Steps of these records were just done or set aside. Users who chose
+        "always plan the next step" get it planned at once, whatever the way
+        they completed the step (form, chatter, RPC)."""
+        if not self.env.user.crm_guide_always_schedule_next:
+            return
+        rows = self.env["crm.guide.record.step"].concat(*self._guide_next_suggested_rows().values())
+        if rows:
+            self._guide_schedule(rows)
+
+    def _guide_prompt_after_done(self):
+        """The action offering what comes next for this record, or False: the
+        stage's next suggested follow-up, else (stage complete, guide with
+        'Suggest Next Stage') the next stage."""
+        self.ensure_one()
+        if not self.guide_stage_id or self._guide_is_closed():
+            return False
+        Prompt = self.env["crm.guide.prompt"]
+        suggested = self._guide_next_suggested_rows().get(self.id)
+        if suggested:
+            return Prompt._open(
+                {
+                    "prompt_type": "next_step",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "record_step_id": suggested.id,
+                }
+            )
+        following = self._guide_next_guide_stage()
+        if self.guide_id.auto_advance and following and not self._guide_open_rows():
+            return Prompt._open(
+                {
+                    "prompt_type": "next_stage",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "next_guide_stage_id": following.id,
+                }
+            )
+        return False
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -604,10 +668,7 @@ class CrmGuideMixin(models.AbstractModel):
         groups = defaultdict(lambda: self.browse())
         problems = []
         for rec in self:
-            current = rec.guide_stage_id
-            following = rec.guide_id.guide_stage_ids.filtered(
-                lambda gs, cur=current: not cur or engine.is_forward(cur._sort_key(), gs._sort_key())
-            )[:1]
+            following = rec._guide_next_guide_stage()
             if not following:
                 problems.append(rec.display_name)
                 continue

@@ -158,7 +158,28 @@ class CrmGuideRecordStep(models.Model):
             )
         rest = self.filtered(lambda row: row.state == engine.OPEN) - with_activity
         rest._set_state(engine.DONE)
-        return True
+        return self._prompt_after()
+
+    def _prompt_after(self):
+        """From the Guide tab of one record: offer what comes next."""
+        documents = self._documents()
+        if len(documents) != 1:
+            return True
+        (res_model, res_ids), = documents.items()
+        if len(set(res_ids)) != 1:
+            return True
+        return self.env[res_model].browse(res_ids[0])._guide_prompt_after_done() or True
+
+    @api.model
+    def get_guide_prompt(self, res_model, res_id):
+        """Called by the web client after an activity is marked done (chatter,
+        activity view, kanban popover): the prompt to show, or False."""
+        if res_model not in self.env.registry["crm.guide.mixin"]._inherit_children:
+            return False
+        record = self.env[res_model].browse(res_id).exists()
+        if not record or not record.has_access("write"):
+            return False
+        return record._guide_prompt_after_done()
 
     def action_not_applicable(self):
         """The step does not apply to this record: it no longer blocks and its
@@ -168,7 +189,7 @@ class CrmGuideRecordStep(models.Model):
         activities = rows.activity_id
         rows._set_state(engine.NOT_APPLICABLE)
         activities.unlink()
-        return True
+        return self._prompt_after()
 
     def action_reset(self):
         """Back to 'to do' (e.g. a step marked not applicable by mistake)."""
@@ -209,6 +230,25 @@ class CrmGuideRecordStep(models.Model):
             | ({} if template else {"default_subject": self.name}),
         }
 
+    @api.model
+    def _action_open_missing(self, res_model, res_ids, step_ids):
+        """Action listing the open steps ``step_ids`` of the records, where the
+        rep can complete them or mark them not applicable."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Missing Steps"),
+            "res_model": self._name,
+            "view_mode": "list",
+            "views": [(self.env.ref("crm_workflow_guide.crm_guide_record_step_view_list_todo").id, "list")],
+            "domain": [
+                ("res_model", "=", res_model),
+                ("res_id", "in", list(res_ids)),
+                ("step_id", "in", list(step_ids)),
+                ("state", "=", engine.OPEN),
+            ],
+            "target": "new",
+        }
+
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
@@ -227,7 +267,7 @@ class CrmGuideRecordStep(models.Model):
             vals.update(date_done=now, done_user_id=self.env.uid)
         rows_sudo = self.sudo()
         if messages:
-            by_message = defaultdict(lambda: self.browse())
+            by_message = defaultdict(rows_sudo.browse)
             for row in rows_sudo:
                 by_message[messages.get(row.id, self.env["mail.message"]).id] |= row
             for message_id, rows in by_message.items():
@@ -236,4 +276,6 @@ class CrmGuideRecordStep(models.Model):
             rows_sudo.write(vals)
         if state != engine.OPEN:
             for res_model, res_ids in self._documents().items():
-                self.env[res_model].browse(res_ids).sudo().write({"guide_date_last_move": now})
+                records = self.env[res_model].browse(res_ids)
+                records.sudo().write({"guide_date_last_move": now})
+                records._guide_after_steps_closed()

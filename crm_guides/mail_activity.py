@@ -34,7 +34,7 @@ class MailActivity(models.Model):
             feedback=feedback, attachment_ids=attachment_ids
         )
         message_by_activity = dict(zip(posted_order, messages, strict=False))
-        rows._set_state(
+        rows.with_env(self.env)._set_state(
             engine.DONE,
             messages={
                 row.id: message_by_activity.get(activity_id)

@@ -24,7 +24,8 @@ class MailComposeMessage(models.TransientModel):
         if not message:
             return result_mails_su, result_messages
         # the sender may edit the record (checked as the sender, not as sudo)
-        row.with_env(self.env)._check_document_write()
+        row = row.with_env(self.env)
+        row._check_document_write()
         activity = row.activity_id
         row._set_state(engine.DONE, messages={row.id: message})
         if activity:

@@ -4,3 +4,4 @@ from . import test_guide_engine
 from . import test_guide_mixin
 from . import test_performance
 from . import test_rpc
+from . import test_guide_prompt

@@ -73,7 +73,10 @@ class TestGuideRpc(HttpCase):
         name, message = self._call_error(
             "crm.lead", "write", [ids, {"stage_id": self.stage_quote.id}]
         )
-        self.assertEqual(name, "odoo.exceptions.UserError")
+        # shown by the web client with a button to the missing steps
+        self.assertEqual(
+            name, "odoo.addons.crm_workflow_guide.crm_guides.exceptions.GuideBlockedError"
+        )
         self.assertIn("Hold the first meeting", message)
         self.assertIn("RPC deal 2", message)
         leads.invalidate_recordset()

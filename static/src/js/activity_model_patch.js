@@ -1,0 +1,23 @@
+/** @odoo-module **/
+// Odoo's web client ignores what action_feedback returns when an activity is
+// marked done (chatter, activity view, kanban popover). Ask the server what
+// the workflow guide offers next (plan the next suggested step, or move to
+// the next stage) and show it.
+import { Activity } from "@mail/core/web/activity_model";
+import { patch } from "@web/core/utils/patch";
+
+patch(Activity.prototype, {
+    async markAsDone(attachmentIds = []) {
+        const { res_model, res_id } = this;
+        const services = this.store.env.services;
+        await super.markAsDone(...arguments);
+        const action = await services.orm.silent.call(
+            "crm.guide.record.step",
+            "get_guide_prompt",
+            [res_model, res_id]
+        );
+        if (action) {
+            await services.action.doAction(action);
+        }
+    },
+});
