@@ -30,6 +30,9 @@
             "crm_workflow_guide/static/src/scss/crm_workflow_guide.scss",
             "crm_workflow_guide/static/src/js/*.js",
         ],
+        "web.assets_tests": [
+            "crm_workflow_guide/static/tests/tours/*.js",
+        ],
     },
     "demo": [
         "demo/crm_guide_demo.xml",

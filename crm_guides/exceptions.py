@@ -17,3 +17,6 @@ class GuideBlockedError(UserError):
     def __init__(self, message, action, button_text):
         super().__init__(message)
         self.args = (message, action, button_text, None)
+
+    def __str__(self):
+        return self.args[0]

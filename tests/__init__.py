@@ -5,3 +5,4 @@ from . import test_guide_mixin
 from . import test_performance
 from . import test_rpc
 from . import test_guide_prompt
+from . import test_tours

@@ -1,0 +1,113 @@
+/** @odoo-module **/
+import { registry } from "@web/core/registry";
+
+const stepsList = ".o_field_one2many[name=guide_record_step_ids]";
+
+// A salesman follows the demo sales guide through the First Meeting stage:
+// mark a step done from the chatter, accept the next-step prompt, complete
+// the stage from the Guide tab, accept the next-stage prompt, then see the
+// kanban card show the new stage's next step.
+registry.category("web_tour.tours").add("crm_workflow_guide_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_notebook a[name=workflow_guide]",
+            content: "Open the Guide tab",
+            run: "click",
+        },
+        {
+            trigger: `${stepsList} tr:contains('Identify the stakeholders') button[name=action_schedule]`,
+            content: "A suggested step can be planned in one click",
+        },
+        {
+            trigger: ".o-mail-Activity:contains('Prepare the meeting') .o-mail-Activity-markDone",
+            content: "Mark the preparation done from the chatter",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone button[aria-label='Done']",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_view:contains('Identify the stakeholders')",
+            content: "The guide offers the next suggested step",
+        },
+        {
+            trigger: ".modal button[name=action_schedule]",
+            content: "Plan it",
+            run: "click",
+        },
+        {
+            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Hold the first meeting') button[name=action_done]`,
+            content: "Mark the meeting done from the Guide tab",
+            run: "click",
+        },
+        {
+            trigger: `${stepsList} tr:contains('Hold the first meeting') .badge:contains('Done')`,
+        },
+        {
+            trigger: `${stepsList} tr:contains('Identify the stakeholders') button[name=action_done]`,
+            content: "Complete the last step of the stage",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_view:contains('Move it to')",
+            content: "The stage is complete: the guide offers the next stage",
+        },
+        {
+            trigger: ".modal button[name=action_next_stage]",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Quote')",
+            content: "The opportunity moved on",
+        },
+        {
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Pipeline')",
+            content: "Back to the pipeline",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_record:contains('Tour deal') .o_cwg_kanban_guide:contains('Prepare the quotation')",
+            content: "The card shows the next step of the new stage",
+        },
+    ],
+});
+
+// A move refused by a blocking stage shows the reason and opens the missing
+// steps in one click.
+registry.category("web_tour.tours").add("crm_workflow_guide_blocked_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_notebook a[name=workflow_guide]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view button[name=action_guide_next_stage]",
+            content: "Try to move on while the meeting is not held",
+            run: "click",
+        },
+        {
+            trigger: ".modal:contains('cannot move forward yet'):contains('Hold the first meeting')",
+        },
+        {
+            trigger: ".modal button:contains('Open the missing steps')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_list_view tr:contains('Hold the first meeting') button[name=action_not_applicable]",
+            content: "Set the step aside from the missing steps",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_view:contains('Next suggested step')",
+            content: "The guide offers the next suggested step of the stage",
+        },
+        {
+            trigger: ".modal button:contains('Not Now')",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});

@@ -1,0 +1,55 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+
+@tagged("post_install", "-at_install")
+class TestGuideTours(HttpCase):
+    """The demo sales guide in a real browser, as a salesman."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.salesman = new_test_user(
+            cls.env,
+            login="tour_salesman",
+            password="tour_salesman_pwd",
+            groups="sales_team.group_sale_salesman,base.group_user",
+            name="Tour Salesman",
+        )
+        cls.team = cls.env.ref("crm_workflow_guide.crm_team_guided_demo")
+        cls.team.member_ids = [(4, cls.salesman.id)]
+        cls.salesman.sale_team_id = cls.team
+        cls.lead = cls.env["crm.lead"].create(
+            {
+                "name": "Tour deal",
+                "type": "opportunity",
+                "team_id": cls.team.id,
+                "user_id": cls.salesman.id,
+                "stage_id": cls.env.ref("crm_workflow_guide.crm_stage_meeting_demo").id,
+            }
+        )
+
+    def test_follow_the_guide(self):
+        self.assertEqual(
+            self.lead.guide_id, self.env.ref("crm_workflow_guide.crm_guide_sales_demo")
+        )
+        self.start_tour(f"/odoo/crm/{self.lead.id}", "crm_workflow_guide_tour", login="tour_salesman")
+        self.assertEqual(
+            self.lead.stage_id, self.env.ref("crm_workflow_guide.crm_stage_quote_demo")
+        )
+        self.assertEqual(set(self.lead.guide_record_step_ids.filtered(
+            lambda r: r.guide_stage_id.stage_id.name == "First Meeting").mapped("state")), {"done"})
+
+    @mute_logger("odoo.http")  # the refused move is expected
+    def test_refused_move(self):
+        self.start_tour(
+            f"/odoo/crm/{self.lead.id}", "crm_workflow_guide_blocked_tour", login="tour_salesman"
+        )
+        meet = self.env.ref("crm_workflow_guide.crm_guide_sales_step_meet_demo")
+        row = self.lead.guide_record_step_ids.filtered(lambda r: r.step_id == meet)
+        self.assertEqual(row.state, "na")
+        self.assertEqual(
+            self.lead.stage_id, self.env.ref("crm_workflow_guide.crm_stage_meeting_demo")
+        )
