@@ -1,5 +1,7 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -63,6 +65,13 @@ class CrmGuide(models.Model):
     )
     record_count = fields.Integer("Records", compute="_compute_record_count")
 
+    preview_html = fields.Html(
+        "Preview",
+        compute="_compute_preview_html",
+        sanitize=False,
+        help="The guide as the salesperson will see it, stage by stage.",
+    )
+
     @api.model
     def _selection_res_model(self):
         """Every model that opted in with crm.guide.mixin."""
@@ -77,6 +86,71 @@ class CrmGuide(models.Model):
     def _compute_step_count(self):
         for guide in self:
             guide.step_count = len(guide.guide_stage_ids.step_ids)
+
+    @api.depends(
+        "guide_stage_ids.name",
+        "guide_stage_ids.guidance",
+        "guide_stage_ids.is_blocking",
+        "guide_stage_ids.step_ids.name",
+        "guide_stage_ids.step_ids.kind",
+        "guide_stage_ids.step_ids.auto_schedule",
+        "guide_stage_ids.step_ids.is_required",
+        "guide_stage_ids.step_ids.delay_count",
+    )
+    def _compute_preview_html(self):
+        texts = {
+            "auto": self.env._("planned on stage entry"),
+            "suggested": self.env._("suggested"),
+            "required": self.env._("required"),
+            "blocking": self.env._("blocking"),
+            "days": self.env._("due after %s days"),
+            "empty": self.env._("No follow-up or document yet."),
+        }
+        for guide in self:
+            cards = []
+            for guide_stage in guide.guide_stage_ids:
+                steps = []
+                for step in guide_stage.step_ids:
+                    icon = "fa-tasks" if step.kind == "activity" else "fa-file-text-o"
+                    badges = [texts["auto"] if step.auto_schedule else texts["suggested"]]
+                    if step.is_required:
+                        badges.append(texts["required"])
+                    if step.delay_count:
+                        badges.append(texts["days"] % step.delay_count)
+                    steps.append(
+                        Markup(
+                            '<li class="mb-1"><i class="fa %s me-1" role="img" aria-label="%s"></i>'
+                            '%s <small class="text-muted">(%s)</small></li>'
+                        )
+                        % (icon, step.kind, step.name, ", ".join(badges))
+                    )
+                header = Markup("%s") % guide_stage.name
+                if guide_stage.is_blocking:
+                    header += Markup(
+                        ' <i class="fa fa-lock text-warning" role="img" aria-label="%s" title="%s"></i>'
+                    ) % (texts["blocking"], texts["blocking"])
+                body = (
+                    Markup('<ul class="list-unstyled mb-0">%s</ul>') % Markup("").join(steps)
+                    if steps
+                    else Markup('<p class="text-muted mb-0">%s</p>') % texts["empty"]
+                )
+                guidance = (
+                    Markup('<div class="small text-muted border-top mt-2 pt-2">%s</div>')
+                    % guide_stage.guidance
+                    if guide_stage.guidance
+                    else Markup("")
+                )
+                cards.append(
+                    Markup(
+                        '<div class="card" style="min-width: 14rem; max-width: 20rem;">'
+                        '<div class="card-header fw-bold">%s</div>'
+                        '<div class="card-body">%s%s</div></div>'
+                    )
+                    % (header, body, guidance)
+                )
+            guide.preview_html = Markup('<div class="d-flex flex-wrap gap-3">%s</div>') % Markup(
+                ""
+            ).join(cards)
 
     def _compute_record_count(self):
         counts = {}
@@ -112,6 +186,29 @@ class CrmGuide(models.Model):
                     names=", ".join(used.mapped("display_name")),
                 )
             )
+
+    @api.model
+    def action_open_for_stage(self, stage_id):
+        """'Edit guide for this stage' from the pipeline's column menu: the
+        guide using the stage, the guides using it, or a new guide."""
+        guides = self.env["crm.guide.stage"].search([("stage_id", "=", stage_id)]).guide_id
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.guide",
+            "name": self.env._("Workflow Guides"),
+            "context": {"default_guide_stage_ids": [(0, 0, {"stage_id": stage_id})]},
+        }
+        if len(guides) == 1:
+            action.update(res_id=guides.id, view_mode="form", views=[(False, "form")])
+        elif guides:
+            action.update(
+                domain=[("id", "in", guides.ids)],
+                view_mode="list,form",
+                views=[(False, "list"), (False, "form")],
+            )
+        else:
+            action.update(view_mode="form", views=[(False, "form")])
+        return action
 
     def action_open_records(self):
         self.ensure_one()

@@ -88,3 +88,24 @@ class TestGuideDesigner(GuideCommon):
         self._create_opportunities(1)
         with self.assertRaisesRegex(ValidationError, "archive them"):
             self.guide.with_user(self.manager).unlink()
+
+    @users("guide_manager")
+    def test_edit_guide_for_a_stage(self):
+        Guide = self.env["crm.guide"]
+        action = Guide.action_open_for_stage(self.stage_meeting.id)
+        self.assertEqual(action["res_id"], self.guide.id)
+        self.guide.copy({"name": "Twin"})
+        action = Guide.action_open_for_stage(self.stage_meeting.id)
+        self.assertEqual(len(Guide.search(action["domain"])), 2)
+        unused = self.env["crm.stage"].sudo().create({"name": "Unused stage"})
+        action = Guide.action_open_for_stage(unused.id)
+        self.assertNotIn("res_id", action)
+        self.assertEqual(
+            action["context"]["default_guide_stage_ids"], [(0, 0, {"stage_id": unused.id})]
+        )
+
+    def test_preview_shows_stages_and_steps(self):
+        preview = str(self.guide.preview_html)
+        for text in ("G Lead", "G Meeting", "Qualify", "Proposal", "required", "blocking"):
+            self.assertIn(text, preview)
+        self.assertLess(preview.index("G Lead"), preview.index("G Meeting"))

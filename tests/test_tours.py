@@ -53,3 +53,10 @@ class TestGuideTours(HttpCase):
         self.assertEqual(
             self.lead.stage_id, self.env.ref("crm_workflow_guide.crm_stage_meeting_demo")
         )
+
+    def test_designer_from_the_pipeline(self):
+        self.start_tour(
+            "/odoo/action-crm.crm_lead_action_pipeline",
+            "crm_workflow_guide_designer_tour",
+            login="admin",
+        )

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 import { registry } from "@web/core/registry";
 
-const stepsList = ".o_field_one2many[name=guide_record_step_ids]";
+const stepsList = ".o_form_view .o_notebook";
 
 // A salesman follows the demo sales guide through the First Meeting stage:
 // mark a step done from the chatter, accept the next-step prompt, complete
@@ -108,6 +108,39 @@ registry.category("web_tour.tours").add("crm_workflow_guide_blocked_tour", {
         },
         {
             trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+// A sales manager opens the guide of a stage from the pipeline's column menu
+// and previews it as the salespeople will see it.
+registry.category("web_tour.tours").add("crm_workflow_guide_designer_tour", {
+    steps: () => [
+        {
+            trigger: ".o_kanban_header:contains('Quote')",
+            content: "Open the column menu of the Quote stage",
+            run: "hover && click .o_kanban_header:contains('Quote') .o_kanban_config button",
+        },
+        {
+            trigger: ".o-dropdown--kanban-config-menu .o_cwg_edit_guide",
+            content: "Edit guide for this stage",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Sales Guide') td.o_data_cell[name=name]",
+            content: "Three demo guides use the stage: pick one",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_notebook a[name=preview]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .card-header:contains('Quote')",
+            content: "The preview shows the stages and their steps",
+        },
+        {
+            trigger: ".o_form_view .card:contains('Hold the first meeting')",
         },
     ],
 });
