@@ -20,11 +20,18 @@ def uninstall_hook(env):
     stage_ids = own.filtered(lambda d: d.model == "crm.stage").mapped("res_id")
     if stage_ids:
         fallback = env["crm.stage"].search(
-            [("id", "not in", stage_ids), ("team_id", "=", False), ("is_won", "=", False)],
+            [
+                ("id", "not in", stage_ids),
+                ("team_id", "=", False),
+                ("is_won", "=", False),
+            ],
             limit=1,
         )
-        leads = env["crm.lead"].sudo().with_context(active_test=False).search(
-            [("stage_id", "in", stage_ids)]
+        leads = (
+            env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("stage_id", "in", stage_ids)])
         )
         if fallback and leads:
             # a plain move: the guide engine is going away with this module

@@ -35,9 +35,14 @@ def timed(func):
 
 def setup():
     users = env["res.users"].create(
-        [{"name": f"Bench rep {i}", "login": f"bench_rep_{i}_{time.time()}"} for i in range(5)]
+        [
+            {"name": f"Bench rep {i}", "login": f"bench_rep_{i}_{time.time()}"}
+            for i in range(5)
+        ]
     )
-    team = env["crm.team"].create({"name": "Bench team", "member_ids": [(6, 0, users.ids)]})
+    team = env["crm.team"].create(
+        {"name": "Bench team", "member_ids": [(6, 0, users.ids)]}
+    )
     start, target = env["crm.stage"].create(
         [
             {"name": "Bench start", "team_id": team.id, "sequence": 900},
@@ -60,10 +65,26 @@ def setup():
                         "sequence": 2,
                         "stage_id": target.id,
                         "step_ids": [
-                            (0, 0, {"name": "Call", "activity_type_id": call.id,
-                                    "auto_schedule": True, "delay_count": 1}),
-                            (0, 0, {"name": "Prepare", "activity_type_id": todo.id,
-                                    "auto_schedule": True, "delay_count": 2}),
+                            (
+                                0,
+                                0,
+                                {
+                                    "name": "Call",
+                                    "activity_type_id": call.id,
+                                    "auto_schedule": True,
+                                    "delay_count": 1,
+                                },
+                            ),
+                            (
+                                0,
+                                0,
+                                {
+                                    "name": "Prepare",
+                                    "activity_type_id": todo.id,
+                                    "auto_schedule": True,
+                                    "delay_count": 2,
+                                },
+                            ),
                         ],
                     },
                 ),
@@ -100,20 +121,31 @@ for _round in range(ROUNDS):
         today = env.cr.now().date()
         for lead in plain:
             lead.activity_schedule(
-                activity_type_id=call.id, summary="Call", user_id=lead.user_id.id,
+                activity_type_id=call.id,
+                summary="Call",
+                user_id=lead.user_id.id,
                 date_deadline=today,
             )
             lead.activity_schedule(
-                activity_type_id=todo.id, summary="Prepare", user_id=lead.user_id.id,
+                activity_type_id=todo.id,
+                summary="Prepare",
+                user_id=lead.user_id.id,
                 date_deadline=today,
             )
 
-    results["unguided"].append(timed(lambda u=unguided, t=target: u.write({"stage_id": t.id})))
-    results["guided"].append(timed(lambda g=guided, t=target: g.write({"stage_id": t.id})))
+    results["unguided"].append(
+        timed(lambda u=unguided, t=target: u.write({"stage_id": t.id}))
+    )
+    results["guided"].append(
+        timed(lambda g=guided, t=target: g.write({"stage_id": t.id}))
+    )
     results["plain"].append(timed(plain_schedule))
-    assert env["mail.activity"].search_count(
-        [("res_model", "=", "crm.lead"), ("res_id", "in", guided.ids)]
-    ) == 2 * N, "the guided move planned two activities per record"
+    assert (
+        env["mail.activity"].search_count(
+            [("res_model", "=", "crm.lead"), ("res_id", "in", guided.ids)]
+        )
+        == 2 * N
+    ), "the guided move planned two activities per record"
     env.cr.rollback()
     env.invalidate_all()
 

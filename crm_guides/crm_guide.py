@@ -112,14 +112,17 @@ class CrmGuide(models.Model):
                 steps = []
                 for step in guide_stage.step_ids:
                     icon = "fa-tasks" if step.kind == "activity" else "fa-file-text-o"
-                    badges = [texts["auto"] if step.auto_schedule else texts["suggested"]]
+                    badges = [
+                        texts["auto"] if step.auto_schedule else texts["suggested"]
+                    ]
                     if step.is_required:
                         badges.append(texts["required"])
                     if step.delay_count:
                         badges.append(texts["days"] % step.delay_count)
                     steps.append(
                         Markup(
-                            '<li class="mb-1"><i class="fa %s me-1" role="img" aria-label="%s"></i>'
+                            '<li class="mb-1">'
+                            '<i class="fa %s me-1" role="img" aria-label="%s"></i>'
                             '%s <small class="text-muted">(%s)</small></li>'
                         )
                         % (icon, step.kind, step.name, ", ".join(badges))
@@ -127,15 +130,19 @@ class CrmGuide(models.Model):
                 header = Markup("%s") % guide_stage.name
                 if guide_stage.is_blocking:
                     header += Markup(
-                        ' <i class="fa fa-lock text-warning" role="img" aria-label="%s" title="%s"></i>'
+                        ' <i class="fa fa-lock text-warning" role="img"'
+                        ' aria-label="%s" title="%s"></i>'
                     ) % (texts["blocking"], texts["blocking"])
                 body = (
-                    Markup('<ul class="list-unstyled mb-0">%s</ul>') % Markup("").join(steps)
+                    Markup('<ul class="list-unstyled mb-0">%s</ul>')
+                    % Markup("").join(steps)
                     if steps
                     else Markup('<p class="text-muted mb-0">%s</p>') % texts["empty"]
                 )
                 guidance = (
-                    Markup('<div class="small text-muted border-top mt-2 pt-2">%s</div>')
+                    Markup(
+                        '<div class="small text-muted border-top mt-2 pt-2">%s</div>'
+                    )
                     % guide_stage.guidance
                     if guide_stage.guidance
                     else Markup("")
@@ -148,9 +155,9 @@ class CrmGuide(models.Model):
                     )
                     % (header, body, guidance)
                 )
-            guide.preview_html = Markup('<div class="d-flex flex-wrap gap-3">%s</div>') % Markup(
-                ""
-            ).join(cards)
+            guide.preview_html = Markup(
+                '<div class="d-flex flex-wrap gap-3">%s</div>'
+            ) % Markup("").join(cards)
 
     def _compute_record_count(self):
         counts = {}
@@ -191,7 +198,9 @@ class CrmGuide(models.Model):
     def action_open_for_stage(self, stage_id):
         """'Edit guide for this stage' from the pipeline's column menu: the
         guide using the stage, the guides using it, or a new guide."""
-        guides = self.env["crm.guide.stage"].search([("stage_id", "=", stage_id)]).guide_id
+        guides = (
+            self.env["crm.guide.stage"].search([("stage_id", "=", stage_id)]).guide_id
+        )
         action = {
             "type": "ir.actions.act_window",
             "res_model": "crm.guide",

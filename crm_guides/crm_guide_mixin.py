@@ -87,7 +87,6 @@ class CrmGuideMixin(models.AbstractModel):
         copy=False,
     )
     guide_progress = fields.Integer(
-        "Guide Progress",
         compute="_compute_guide_progress",
         store=True,
         aggregator="avg",
@@ -150,9 +149,15 @@ class CrmGuideMixin(models.AbstractModel):
     @api.depends("guide_id", "guide_record_step_ids.state")
     def _compute_guide_columns(self):
         for rec in self:
-            rows = rec.guide_record_step_ids.filtered(lambda row, g=rec.guide_id: row.guide_id == g)
-            rec.guide_followup_step_ids = rows.filtered(lambda row: row.kind == "activity")
-            rec.guide_document_step_ids = rows.filtered(lambda row: row.kind == "document")
+            rows = rec.guide_record_step_ids.filtered(
+                lambda row, g=rec.guide_id: row.guide_id == g
+            )
+            rec.guide_followup_step_ids = rows.filtered(
+                lambda row: row.kind == "activity"
+            )
+            rec.guide_document_step_ids = rows.filtered(
+                lambda row: row.kind == "document"
+            )
 
     @api.depends("guide_id", "guide_stage_id", "guide_record_step_ids.state")
     def _compute_guide_path_html(self):
@@ -179,7 +184,9 @@ class CrmGuideMixin(models.AbstractModel):
             for guide_stage in rec.guide_id.guide_stage_ids:
                 if guide_stage == current:
                     state = "current"
-                elif current and engine.is_forward(guide_stage._sort_key(), current._sort_key()):
+                elif current and engine.is_forward(
+                    guide_stage._sort_key(), current._sort_key()
+                ):
                     state = "done"
                 else:
                     state = "next"
@@ -201,7 +208,8 @@ class CrmGuideMixin(models.AbstractModel):
                     )
                 )
             rec.guide_path_html = Markup(
-                '<ol class="o_cwg_path list-unstyled d-flex flex-wrap gap-2 mb-0" aria-label="%s">%s</ol>'
+                '<ol class="o_cwg_path list-unstyled d-flex flex-wrap gap-2 mb-0"'
+                ' aria-label="%s">%s</ol>'
             ) % (self.env._("Guide stages"), Markup("").join(items))
 
     def _guide_depends(self):
@@ -215,7 +223,9 @@ class CrmGuideMixin(models.AbstractModel):
 
     @api.depends(lambda self: self._guide_depends())
     def _compute_guide_id(self):
-        todo = self.filtered(lambda rec: not (rec.guide_id and rec._guide_matches(rec.guide_id)))
+        todo = self.filtered(
+            lambda rec: not (rec.guide_id and rec._guide_matches(rec.guide_id))
+        )
         if not todo:
             return
         guides = self.env["crm.guide"].search([("res_model", "=", self._name)])
@@ -229,7 +239,9 @@ class CrmGuideMixin(models.AbstractModel):
         if stage_field:
             by_stage = {(gs.guide_id.id, gs.stage_id.id): gs for gs in guide_stages}
             for rec in self:
-                rec.guide_stage_id = by_stage.get((rec.guide_id.id, rec[stage_field].id), False)
+                rec.guide_stage_id = by_stage.get(
+                    (rec.guide_id.id, rec[stage_field].id), False
+                )
             return
         for rec in self:
             if rec.guide_stage_id.guide_id != rec.guide_id:
@@ -255,24 +267,38 @@ class CrmGuideMixin(models.AbstractModel):
 
     def _search_guide_is_rotting(self, operator, value):
         if operator not in ("=", "!="):
-            raise UserError(self.env._("Rotting can only be searched as true or false."))
+            raise UserError(
+                self.env._("Rotting can only be searched as true or false.")
+            )
         now = fields.Datetime.now()
         stage_ids_by_days = defaultdict(list)
-        rotting_stages = self.env["crm.guide.stage"].sudo().search_fetch(
-            [("rotting_days", ">", 0), ("guide_id.res_model", "=", self._name)],
-            ["rotting_days"],
+        rotting_stages = (
+            self.env["crm.guide.stage"]
+            .sudo()
+            .search_fetch(
+                [("rotting_days", ">", 0), ("guide_id.res_model", "=", self._name)],
+                ["rotting_days"],
+            )
         )
         for guide_stage in rotting_stages:
             stage_ids_by_days[guide_stage.rotting_days].append(guide_stage.id)
-        domain = expression.OR(
-            [
+        domain = (
+            expression.OR(
                 [
-                    ("guide_stage_id", "in", stage_ids),
-                    ("guide_date_last_move", "<", engine.rotting_threshold(now, days)),
+                    [
+                        ("guide_stage_id", "in", stage_ids),
+                        (
+                            "guide_date_last_move",
+                            "<",
+                            engine.rotting_threshold(now, days),
+                        ),
+                    ]
+                    for days, stage_ids in stage_ids_by_days.items()
                 ]
-                for days, stage_ids in stage_ids_by_days.items()
-            ]
-        ) if stage_ids_by_days else expression.FALSE_DOMAIN
+            )
+            if stage_ids_by_days
+            else expression.FALSE_DOMAIN
+        )
         domain = expression.AND([domain, self._guide_open_domain()])
         if (operator == "=") == bool(value):
             return domain
@@ -300,7 +326,9 @@ class CrmGuideMixin(models.AbstractModel):
 
     def _search_guide_is_blocked(self, operator, value):
         if operator not in ("=", "!="):
-            raise UserError(self.env._("'Blocked' can only be searched as true or false."))
+            raise UserError(
+                self.env._("'Blocked' can only be searched as true or false.")
+            )
         rows = (
             self.env["crm.guide.record.step"]
             .sudo()
@@ -317,12 +345,16 @@ class CrmGuideMixin(models.AbstractModel):
         res_ids_by_stage = defaultdict(set)
         for row in rows:
             res_ids_by_stage[row.guide_stage_id.id].add(row.res_id)
-        domain = expression.OR(
-            [
-                [("guide_stage_id", "=", stage_id), ("id", "in", list(res_ids))]
-                for stage_id, res_ids in res_ids_by_stage.items()
-            ]
-        ) if res_ids_by_stage else expression.FALSE_DOMAIN
+        domain = (
+            expression.OR(
+                [
+                    [("guide_stage_id", "=", stage_id), ("id", "in", list(res_ids))]
+                    for stage_id, res_ids in res_ids_by_stage.items()
+                ]
+            )
+            if res_ids_by_stage
+            else expression.FALSE_DOMAIN
+        )
         if (operator == "=") == bool(value):
             return domain
         return ["!", *expression.normalize_domain(domain)]
@@ -361,9 +393,13 @@ class CrmGuideMixin(models.AbstractModel):
         if status_field in vals:
             self._guide_check_blocking(vals)
         result = super().write(vals)
-        switched = self.filtered(lambda rec: before[rec.id][0] and rec.guide_id != before[rec.id][0])
+        switched = self.filtered(
+            lambda rec: before[rec.id][0] and rec.guide_id != before[rec.id][0]
+        )
         if switched:
-            switched._guide_cancel_other_guides({rec.id: before[rec.id][0] for rec in switched})
+            switched._guide_cancel_other_guides(
+                {rec.id: before[rec.id][0] for rec in switched}
+            )
         entered = self.filtered(
             lambda rec: rec.guide_stage_id and rec.guide_stage_id != before[rec.id][1]
         )
@@ -379,7 +415,8 @@ class CrmGuideMixin(models.AbstractModel):
             raise UserError(
                 self.env._(
                     "These fields are kept by the workflow guide and cannot be "
-                    "written: %(fields)s. Mark the steps done or not applicable instead.",
+                    "written: %(fields)s. Mark the steps done or not applicable "
+                    "instead.",
                     fields=", ".join(self._fields[fname].string for fname in forbidden),
                 )
             )
@@ -404,7 +441,9 @@ class CrmGuideMixin(models.AbstractModel):
         self.ensure_one()
         if guide.res_model != self._name:
             return False
-        company = self[self._guide_company_field] if self._guide_company_field else False
+        company = (
+            self[self._guide_company_field] if self._guide_company_field else False
+        )
         if guide.company_id and company and guide.company_id != company:
             return False
         team = self[self._guide_team_field] if self._guide_team_field else False
@@ -441,7 +480,9 @@ class CrmGuideMixin(models.AbstractModel):
     def _guide_prepare_activity_vals(self, step, today):
         """Values of the activity planned for ``step`` on this record."""
         self.ensure_one()
-        activity_type = step.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+        activity_type = step.activity_type_id or self.env.ref(
+            "mail.mail_activity_data_todo"
+        )
         return {
             "res_model_id": self.env["ir.model"]._get_id(self._name),
             "res_id": self.id,
@@ -455,7 +496,9 @@ class CrmGuideMixin(models.AbstractModel):
 
     def _guide_prepare_record_step_vals(self, step, activity=None):
         self.ensure_one()
-        company = self[self._guide_company_field] if self._guide_company_field else False
+        company = (
+            self[self._guide_company_field] if self._guide_company_field else False
+        )
         return {
             "res_model": self._name,
             "res_id": self.id,
@@ -482,7 +525,10 @@ class CrmGuideMixin(models.AbstractModel):
             for gs in self.guide_id.guide_stage_ids
             if gs.stage_id.id == target_stage_id
         }
-        return {rec.id: by_guide.get(rec.guide_id.id, self.env["crm.guide.stage"]) for rec in self}
+        return {
+            rec.id: by_guide.get(rec.guide_id.id, self.env["crm.guide.stage"])
+            for rec in self
+        }
 
     def _guide_check_blocking(self, vals):
         """Refuse, before anything is written, to move records forward out of a
@@ -502,7 +548,9 @@ class CrmGuideMixin(models.AbstractModel):
         targets = candidates._guide_target_stages(vals)
         moving = candidates.filtered(
             lambda rec: targets[rec.id]
-            and engine.is_forward(rec.guide_stage_id._sort_key(), targets[rec.id]._sort_key())
+            and engine.is_forward(
+                rec.guide_stage_id._sort_key(), targets[rec.id]._sort_key()
+            )
         )
         required = moving.guide_stage_id.step_ids.filtered("is_required")
         if not required:
@@ -533,7 +581,9 @@ class CrmGuideMixin(models.AbstractModel):
                         "- %(record)s (stage %(stage)s): %(steps)s",
                         record=rec.display_name,
                         stage=rec.guide_stage_id.name,
-                        steps=", ".join(self.env["crm.guide.step"].browse(missing).mapped("name")),
+                        steps=", ".join(
+                            self.env["crm.guide.step"].browse(missing).mapped("name")
+                        ),
                     )
                 )
         if lines:
@@ -566,7 +616,9 @@ class CrmGuideMixin(models.AbstractModel):
         )
         # an open automatic step whose activity was cancelled is planned again
         stale = existing.filtered(
-            lambda row: row.state == engine.OPEN and not row.activity_id and row.step_id.auto_schedule
+            lambda row: row.state == engine.OPEN
+            and not row.activity_id
+            and row.step_id.auto_schedule
         )
         known = {(row.res_id, row.step_id.id) for row in existing - stale}
         stale.unlink()
@@ -594,7 +646,9 @@ class CrmGuideMixin(models.AbstractModel):
         """Plan the activities of ``[(record, step), ...]`` in one create, as the
         current user (who may edit the records)."""
         today = fields.Date.context_today(self)
-        vals_list = [rec._guide_prepare_activity_vals(step, today) for rec, step in record_steps]
+        vals_list = [
+            rec._guide_prepare_activity_vals(step, today) for rec, step in record_steps
+        ]
         self._guide_subscribe_repeated_assignees(vals_list)
         # one notification per assignee and move, not one e-mail per activity
         activities = (
@@ -656,7 +710,9 @@ class CrmGuideMixin(models.AbstractModel):
         rows = rows.filtered(lambda row: row.guide_id != current[row.res_id])
         bodies = {}
         for rec in self:
-            cancelled = rows.filtered(lambda row, rec_id=rec.id: row.res_id == rec_id and row.activity_id)
+            cancelled = rows.filtered(
+                lambda row, rec_id=rec.id: row.res_id == rec_id and row.activity_id
+            )
             body = self.env._(
                 "Guide changed from %(old)s to %(new)s.",
                 old=old_guides[rec.id].name,
@@ -690,7 +746,8 @@ class CrmGuideMixin(models.AbstractModel):
         self.ensure_one()
         current = self.guide_stage_id
         return self.guide_id.guide_stage_ids.filtered(
-            lambda gs: not current or engine.is_forward(current._sort_key(), gs._sort_key())
+            lambda gs: not current
+            or engine.is_forward(current._sort_key(), gs._sort_key())
         )[:1]
 
     def _guide_after_steps_closed(self):
@@ -699,7 +756,9 @@ class CrmGuideMixin(models.AbstractModel):
         they completed the step (form, chatter, RPC)."""
         if not self.env.user.crm_guide_always_schedule_next:
             return
-        rows = self.env["crm.guide.record.step"].concat(*self._guide_next_suggested_rows().values())
+        rows = self.env["crm.guide.record.step"].concat(
+            *self._guide_next_suggested_rows().values()
+        )
         if rows:
             self._guide_schedule(rows)
 

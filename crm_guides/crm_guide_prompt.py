@@ -24,7 +24,9 @@ class CrmGuidePrompt(models.TransientModel):
     message = fields.Char(compute="_compute_texts")
     purpose = fields.Char(related="record_step_id.purpose")
 
-    @api.depends("prompt_type", "record_step_id", "next_guide_stage_id", "res_model", "res_id")
+    @api.depends(
+        "prompt_type", "record_step_id", "next_guide_stage_id", "res_model", "res_id"
+    )
     def _compute_texts(self):
         for prompt in self:
             record = prompt._record()
@@ -37,7 +39,8 @@ class CrmGuidePrompt(models.TransientModel):
                 )
             else:
                 prompt.message = self.env._(
-                    "Every step of %(stage)s is done for %(record)s. Move it to %(next)s?",
+                    "Every step of %(stage)s is done for %(record)s. "
+                    "Move it to %(next)s?",
                     stage=record.guide_stage_id.name,
                     record=record.display_name,
                     next=prompt.next_guide_stage_id.name,

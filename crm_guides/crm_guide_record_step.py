@@ -54,7 +54,11 @@ class CrmGuideRecordStep(models.Model):
         index=True,
     )
     activity_id = fields.Many2one(
-        "mail.activity", string="Open Activity", ondelete="set null", readonly=True, index="btree_not_null"
+        "mail.activity",
+        string="Open Activity",
+        ondelete="set null",
+        readonly=True,
+        index="btree_not_null",
     )
     message_id = fields.Many2one(
         "mail.message",
@@ -92,9 +96,9 @@ class CrmGuideRecordStep(models.Model):
             denied = documents - documents._filtered_access("read")
             if denied:
                 forbidden |= rows.sudo().filtered(
-                    lambda row, denied_ids=set(denied.ids), model=res_model: row.res_model
-                    == model
-                    and row.res_id in denied_ids
+                    lambda row,
+                    denied_ids=set(denied.ids),
+                    model=res_model: row.res_model == model and row.res_id in denied_ids
                 )
         if not forbidden:
             return result
@@ -103,7 +107,9 @@ class CrmGuideRecordStep(models.Model):
             return (result[0] + forbidden, result[1])
         return (
             forbidden,
-            functools.partial(self.env["ir.rule"]._make_access_error, operation, forbidden),
+            functools.partial(
+                self.env["ir.rule"]._make_access_error, operation, forbidden
+            ),
         )
 
     @api.model
@@ -113,14 +119,19 @@ class CrmGuideRecordStep(models.Model):
         query = super()._search(domain, offset, limit, order)
         rows = self.env.execute_query(
             query.select(
-                *[self._field_to_sql(self._table, fname) for fname in ("id", "res_model", "res_id")]
+                *[
+                    self._field_to_sql(self._table, fname)
+                    for fname in ("id", "res_model", "res_id")
+                ]
             )
         )
         per_model = defaultdict(set)
         for __, res_model, res_id in rows:
             per_model[res_model].add(res_id)
         allowed = {
-            res_model: set(self.env[res_model].browse(res_ids)._filtered_access("read")._ids)
+            res_model: set(
+                self.env[res_model].browse(res_ids)._filtered_access("read")._ids
+            )
             for res_model, res_ids in per_model.items()
         }
         return self.browse(
@@ -151,7 +162,9 @@ class CrmGuideRecordStep(models.Model):
         """Mark steps done. A step with an open activity is done by marking the
         activity done, so the chatter keeps its usual message."""
         self._check_document_write()
-        with_activity = self.filtered(lambda row: row.state == engine.OPEN and row.activity_id)
+        with_activity = self.filtered(
+            lambda row: row.state == engine.OPEN and row.activity_id
+        )
         if with_activity:
             with_activity.activity_id.action_feedback(
                 feedback=self.env._("Done from the workflow guide.")
@@ -165,7 +178,7 @@ class CrmGuideRecordStep(models.Model):
         documents = self._documents()
         if len(documents) != 1:
             return True
-        (res_model, res_ids), = documents.items()
+        ((res_model, res_ids),) = documents.items()
         if len(set(res_ids)) != 1:
             return True
         return self.env[res_model].browse(res_ids[0])._guide_prompt_after_done() or True
@@ -200,10 +213,14 @@ class CrmGuideRecordStep(models.Model):
     def action_schedule(self):
         """Plan the activity of suggested steps now (once)."""
         self._check_document_write()
-        rows = self.filtered(lambda row: row.state == engine.OPEN and not row.activity_id)
+        rows = self.filtered(
+            lambda row: row.state == engine.OPEN and not row.activity_id
+        )
         for res_model, res_ids in rows._documents().items():
             records = self.env[res_model].browse(res_ids)
-            records._guide_schedule(rows.filtered(lambda row, m=res_model: row.res_model == m))
+            records._guide_schedule(
+                rows.filtered(lambda row, m=res_model: row.res_model == m)
+            )
         return True
 
     def action_send_document(self):
@@ -212,7 +229,9 @@ class CrmGuideRecordStep(models.Model):
         self.ensure_one()
         self._check_document_write()
         if self.state != engine.OPEN:
-            raise UserError(self.env._("The step %(step)s is not open.", step=self.name))
+            raise UserError(
+                self.env._("The step %(step)s is not open.", step=self.name)
+            )
         template = self.step_id.mail_template_id
         return {
             "type": "ir.actions.act_window",
@@ -239,7 +258,14 @@ class CrmGuideRecordStep(models.Model):
             "name": self.env._("Missing Steps"),
             "res_model": self._name,
             "view_mode": "list",
-            "views": [(self.env.ref("crm_workflow_guide.crm_guide_record_step_view_list_todo").id, "list")],
+            "views": [
+                (
+                    self.env.ref(
+                        "crm_workflow_guide.crm_guide_record_step_view_list_todo"
+                    ).id,
+                    "list",
+                )
+            ],
             "domain": [
                 ("res_model", "=", res_model),
                 ("res_id", "in", list(res_ids)),

@@ -50,7 +50,6 @@ class CrmGuideStage(models.Model):
     res_model = fields.Selection(related="guide_id.res_model")
     step_count = fields.Integer(compute="_compute_step_count")
 
-
     @api.depends("stage_id")
     def _compute_name(self):
         for guide_stage in self:
@@ -94,7 +93,9 @@ class CrmGuideStage(models.Model):
     def _check_rotting_days(self):
         if any(guide_stage.rotting_days < 0 for guide_stage in self):
             raise ValidationError(
-                self.env._("The number of days before a record rots cannot be negative.")
+                self.env._(
+                    "The number of days before a record rots cannot be negative."
+                )
             )
 
     def _sort_key(self):

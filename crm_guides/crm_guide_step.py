@@ -12,15 +12,22 @@ class CrmGuideStep(models.Model):
     _order = "guide_stage_id, sequence, id"
 
     guide_stage_id = fields.Many2one(
-        "crm.guide.stage", string="Guide Stage", required=True, ondelete="cascade", index=True
+        "crm.guide.stage",
+        string="Guide Stage",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
-    guide_id = fields.Many2one(related="guide_stage_id.guide_id", store=True, index=True)
+    guide_id = fields.Many2one(
+        related="guide_stage_id.guide_id", store=True, index=True
+    )
     company_id = fields.Many2one(related="guide_stage_id.company_id", store=True)
     res_model = fields.Selection(related="guide_stage_id.guide_id.res_model")
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
     purpose = fields.Char(
-        translate=True, help="Why this step matters; shown as a tooltip to the salesperson."
+        translate=True,
+        help="Why this step matters; shown as a tooltip to the salesperson.",
     )
     kind = fields.Selection(
         [("activity", "Follow-up"), ("document", "Document")],
@@ -77,15 +84,14 @@ class CrmGuideStep(models.Model):
         help="Template proposed when the salesperson creates the document.",
     )
 
-
     @api.constrains("delay_count")
     def _check_delay_count(self):
         for step in self:
             if step.delay_count < 0:
                 raise ValidationError(
                     self.env._(
-                        "The step %(step)s cannot be due %(days)s days before the stage "
-                        "is entered: the delay cannot be negative.",
+                        "The step %(step)s cannot be due %(days)s days before the "
+                        "stage is entered: the delay cannot be negative.",
                         step=step.name,
                         days=-step.delay_count,
                     )
@@ -111,7 +117,8 @@ class CrmGuideStep(models.Model):
             if step.responsible == "user" and not step.user_id:
                 raise ValidationError(
                     self.env._(
-                        "The step %(step)s is assigned to a specific user: choose the user.",
+                        "The step %(step)s is assigned to a specific user: "
+                        "choose the user.",
                         step=step.name,
                     )
                 )

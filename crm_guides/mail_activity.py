@@ -5,7 +5,6 @@ from markupsafe import Markup
 from odoo import models
 from odoo.tools.misc import format_date
 
-
 from . import engine
 
 
@@ -22,7 +21,9 @@ class MailActivity(models.Model):
             .search([("activity_id", "in", self.ids), ("state", "=", engine.OPEN)])
         )
         if not rows:
-            return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+            return super()._action_done(
+                feedback=feedback, attachment_ids=attachment_ids
+            )
         row_by_activity = {row.activity_id.id: row for row in rows}
         # super() posts one message per activity, model by model, in this order
         posted_order = [
@@ -56,7 +57,10 @@ class MailActivity(models.Model):
                 continue
             activities = activities.with_context(lang=user.sudo().lang)
             lines = Markup("").join(
-                Markup('<li><a href="/mail/view?model=%s&amp;res_id=%s">%s</a>: %s (%s)</li>')
+                Markup(
+                    '<li><a href="/mail/view?model=%s&amp;res_id=%s">%s</a>:'
+                    " %s (%s)</li>"
+                )
                 % (
                     activity.res_model,
                     activity.res_id,

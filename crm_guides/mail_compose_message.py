@@ -11,7 +11,9 @@ class MailComposeMessage(models.TransientModel):
     def _action_send_mail(self, auto_commit=False):
         """A document step is done when its mail is sent (not when the composer
         opens): the composer opened by the step carries the step in its context."""
-        result_mails_su, result_messages = super()._action_send_mail(auto_commit=auto_commit)
+        result_mails_su, result_messages = super()._action_send_mail(
+            auto_commit=auto_commit
+        )
         row_id = self.env.context.get("crm_workflow_guide_record_step_id")
         if not row_id or not result_messages:
             return result_mails_su, result_messages
@@ -30,6 +32,8 @@ class MailComposeMessage(models.TransientModel):
         row._set_state(engine.DONE, messages={row.id: message})
         if activity:
             activity.with_env(self.env).action_feedback(
-                feedback=self.env._("Document sent: %(subject)s", subject=message.subject or row.name)
+                feedback=self.env._(
+                    "Document sent: %(subject)s", subject=message.subject or row.name
+                )
             )
         return result_mails_su, result_messages

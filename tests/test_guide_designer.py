@@ -29,8 +29,15 @@ class TestGuideDesigner(GuideCommon):
 
     @users("guide_manager")
     def test_template_of_another_model_refused(self):
-        partner_template = self.env["mail.template"].sudo().create(
-            {"name": "Partner template", "model_id": self.env.ref("base.model_res_partner").id}
+        partner_template = (
+            self.env["mail.template"]
+            .sudo()
+            .create(
+                {
+                    "name": "Partner template",
+                    "model_id": self.env.ref("base.model_res_partner").id,
+                }
+            )
         )
         with self.assertRaisesRegex(ValidationError, "made for"):
             self.gs_lead.with_user(self.env.user).write(
@@ -69,9 +76,12 @@ class TestGuideDesigner(GuideCommon):
         self.assertEqual(copy.name, "Test Guide (copy)")
         self.assertEqual(copy.step_count, guide.step_count)
         self.assertEqual(
-            copy.guide_stage_ids.mapped("stage_id"), guide.guide_stage_ids.mapped("stage_id")
+            copy.guide_stage_ids.mapped("stage_id"),
+            guide.guide_stage_ids.mapped("stage_id"),
         )
-        self.assertNotEqual(copy.guide_stage_ids.step_ids, guide.guide_stage_ids.step_ids)
+        self.assertNotEqual(
+            copy.guide_stage_ids.step_ids, guide.guide_stage_ids.step_ids
+        )
         guide.action_archive()
         # new records now get the copy (the first active guide of the team)
         lead = self._create_opportunities(1)
@@ -101,11 +111,19 @@ class TestGuideDesigner(GuideCommon):
         action = Guide.action_open_for_stage(unused.id)
         self.assertNotIn("res_id", action)
         self.assertEqual(
-            action["context"]["default_guide_stage_ids"], [(0, 0, {"stage_id": unused.id})]
+            action["context"]["default_guide_stage_ids"],
+            [(0, 0, {"stage_id": unused.id})],
         )
 
     def test_preview_shows_stages_and_steps(self):
         preview = str(self.guide.preview_html)
-        for text in ("G Lead", "G Meeting", "Qualify", "Proposal", "required", "blocking"):
+        for text in (
+            "G Lead",
+            "G Meeting",
+            "Qualify",
+            "Proposal",
+            "required",
+            "blocking",
+        ):
             self.assertIn(text, preview)
         self.assertLess(preview.index("G Lead"), preview.index("G Meeting"))

@@ -58,7 +58,9 @@ class TestGuideEngine(GuideCommon):
     @users("guide_salesman")
     def test_stage_entry_from_form(self):
         lead = self._create_opportunities(1, env=self.env)
-        lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_qualify).action_done()
+        lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_qualify
+        ).action_done()
         with Form(lead) as form:
             form.stage_id = self.stage_meeting
         meet = self._rows(lead, self.step_meet)
@@ -139,7 +141,9 @@ class TestGuideEngine(GuideCommon):
     @users("guide_salesman")
     def test_activity_done_anywhere_marks_step_done(self):
         lead = self._create_opportunities(1, env=self.env)
-        row = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_qualify)
+        row = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_qualify
+        )
         activity = row.activity_id
         activity.action_feedback(feedback="Budget confirmed")
         self.assertEqual(row.state, "done")
@@ -153,7 +157,9 @@ class TestGuideEngine(GuideCommon):
     @users("guide_salesman")
     def test_not_applicable_and_reset(self):
         lead = self._create_opportunities(1, env=self.env)
-        row = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_qualify)
+        row = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_qualify
+        )
         activity = row.activity_id
         row.action_not_applicable()
         self.assertEqual(row.state, "na")
@@ -168,7 +174,9 @@ class TestGuideEngine(GuideCommon):
         lead = self._create_opportunities(1, env=self.env)
         lead.write({"stage_id": self.stage_quote.id})  # no blocking from the lead stage
         lead.write({"stage_id": self.stage_meeting.id})
-        row = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_stakeholders)
+        row = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_stakeholders
+        )
         self.assertFalse(row.activity_id)
         row.action_schedule()
         row.action_schedule()
@@ -181,10 +189,16 @@ class TestGuideEngine(GuideCommon):
         lead.partner_id = self.env["res.partner"].create(
             {"name": "Buyer", "email": "buyer@example.com"}
         )
-        row = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_proposal)
+        row = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_proposal
+        )
         action = row.action_send_document()
-        composer_form = Form(self.env[action["res_model"]].with_context(**action["context"]))
-        self.assertEqual(row.state, "todo", "opening the composer does not complete the step")
+        composer_form = Form(
+            self.env[action["res_model"]].with_context(**action["context"])
+        )
+        self.assertEqual(
+            row.state, "todo", "opening the composer does not complete the step"
+        )
         composer = composer_form.save()
         self.assertEqual(row.state, "todo")
         composer.action_send_mail()
@@ -234,7 +248,9 @@ class TestGuideEngine(GuideCommon):
     @users("guide_salesman")
     def test_required_step_not_applicable_unblocks(self):
         lead = self._at_meeting().with_user(self.env.user)
-        self._rows(lead, self.step_meet).with_user(self.env.user).action_not_applicable()
+        self._rows(lead, self.step_meet).with_user(
+            self.env.user
+        ).action_not_applicable()
         lead.action_guide_next_stage()
         self.assertEqual(lead.stage_id, self.stage_quote)
         with self.assertRaisesRegex(UserError, "no next guide stage"):
@@ -253,10 +269,14 @@ class TestGuideEngine(GuideCommon):
     def test_switch_guide(self):
         other_guide = self.guide.sudo().copy({"name": "Cross-sale", "sequence": 50})
         lead = self._create_opportunities(1, env=self.env)
-        qualify = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_qualify)
+        qualify = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_qualify
+        )
         qualify.action_done()
         self.assertEqual(lead.guide_progress, 20)
-        proposal = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_proposal)
+        proposal = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_proposal
+        )
         lead.write({"stage_id": self.stage_quote.id})
         follow_activity = self._rows(lead, self.step_follow).activity_id
         self.assertTrue(follow_activity)
@@ -266,7 +286,9 @@ class TestGuideEngine(GuideCommon):
         self.assertFalse(proposal.exists())
         self.assertFalse(follow_activity.exists())
         # the new guide's automatic steps of the current stage are planned
-        new_follow = other_guide.guide_stage_ids.step_ids.filtered(lambda s: s.name == "Follow up")
+        new_follow = other_guide.guide_stage_ids.step_ids.filtered(
+            lambda s: s.name == "Follow up"
+        )
         self.assertTrue(self._rows(lead, new_follow).activity_id)
         self.assertEqual(lead.guide_progress, 0)
         note = lead.message_ids.filtered(lambda m: "Guide changed" in (m.body or ""))
@@ -293,7 +315,9 @@ class TestGuideEngine(GuideCommon):
         self.assertTrue(old.guide_is_rotting)
         self.assertFalse(won.guide_is_rotting, "a won opportunity does not rot")
         Lead = self.env["crm.lead"].with_user(self.salesman)
-        rotting = Lead.search([("guide_is_rotting", "=", True), ("id", "in", (fresh | old | won).ids)])
+        rotting = Lead.search(
+            [("guide_is_rotting", "=", True), ("id", "in", (fresh | old | won).ids)]
+        )
         self.assertEqual(rotting, old)
         not_rotting = Lead.search(
             [("guide_is_rotting", "=", False), ("id", "in", (fresh | old | won).ids)]
@@ -309,7 +333,10 @@ class TestGuideEngine(GuideCommon):
         at_lead = self._create_opportunities(1)
         leads = at_meeting | at_lead
         self.assertEqual(at_lead.guide_next_step_name, "Qualify")
-        self.assertEqual(at_lead.guide_next_step_deadline, self._rows(at_lead, self.step_qualify).date_deadline)
+        self.assertEqual(
+            at_lead.guide_next_step_deadline,
+            self._rows(at_lead, self.step_qualify).date_deadline,
+        )
         self.assertEqual(at_meeting.mapped("guide_is_blocked"), [True, True])
         self.assertFalse(at_lead.guide_is_blocked, "the lead stage does not block")
         self._rows(at_meeting[0], self.step_meet).action_not_applicable()
@@ -329,5 +356,7 @@ class TestGuideEngine(GuideCommon):
     def test_progress_is_searchable(self):
         leads = self._create_opportunities(2)
         self._rows(leads[0], self.step_qualify).activity_id.action_done()
-        found = self.env["crm.lead"].search([("guide_progress", ">=", 20), ("id", "in", leads.ids)])
+        found = self.env["crm.lead"].search(
+            [("guide_progress", ">=", 20), ("id", "in", leads.ids)]
+        )
         self.assertEqual(found, leads[0])

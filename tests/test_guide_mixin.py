@@ -48,15 +48,44 @@ class TestGuideMixin(TransactionCase):
                             "name": "Draft",
                             "is_blocking": True,
                             "step_ids": [
-                                (0, 0, {"name": "Check", "activity_type_id": todo.id,
-                                        "auto_schedule": True, "is_required": True}),
-                                (0, 0, {"name": "Optional", "activity_type_id": todo.id}),
+                                (
+                                    0,
+                                    0,
+                                    {
+                                        "name": "Check",
+                                        "activity_type_id": todo.id,
+                                        "auto_schedule": True,
+                                        "is_required": True,
+                                    },
+                                ),
+                                (
+                                    0,
+                                    0,
+                                    {"name": "Optional", "activity_type_id": todo.id},
+                                ),
                             ],
                         },
                     ),
-                    (0, 0, {"sequence": 2, "stage_id": stage2.id, "name": "Sent",
-                            "step_ids": [(0, 0, {"name": "Chase", "auto_schedule": True,
-                                                 "delay_count": 4})]}),
+                    (
+                        0,
+                        0,
+                        {
+                            "sequence": 2,
+                            "stage_id": stage2.id,
+                            "name": "Sent",
+                            "step_ids": [
+                                (
+                                    0,
+                                    0,
+                                    {
+                                        "name": "Chase",
+                                        "auto_schedule": True,
+                                        "delay_count": 4,
+                                    },
+                                )
+                            ],
+                        },
+                    ),
                     (0, 0, {"sequence": 3, "stage_id": stage3.id, "name": "Closed"}),
                 ],
             }
@@ -64,13 +93,17 @@ class TestGuideMixin(TransactionCase):
         cls.draft, cls.sent, cls.closed = cls.guide.guide_stage_ids
 
     def test_res_model_offers_opted_in_models(self):
-        values = dict(self.env["crm.guide"]._fields["res_model"]._description_selection(self.env))
+        values = dict(
+            self.env["crm.guide"]._fields["res_model"]._description_selection(self.env)
+        )
         self.assertIn("crm.guide.fake.ticket", values)
         self.assertIn("crm.lead", values)
 
     def test_stage_entry_scheduling_blocking_progress(self):
         Ticket = self.env["crm.guide.fake.ticket"].with_user(self.user)
-        tickets = Ticket.create([{"name": f"T{i}", "user_id": self.user.id} for i in range(3)])
+        tickets = Ticket.create(
+            [{"name": f"T{i}", "user_id": self.user.id} for i in range(3)]
+        )
         # guide and first guide stage are set: the status is the guide stage
         self.assertEqual(tickets.guide_id, self.guide)
         self.assertEqual(tickets.guide_stage_id, self.draft)
@@ -100,7 +133,10 @@ class TestGuideMixin(TransactionCase):
         tickets.write({"guide_stage_id": self.sent.id})
         self.assertFalse(
             self.env["mail.activity"].search(
-                [("res_model", "=", "crm.guide.fake.ticket"), ("res_id", "in", tickets.ids)]
+                [
+                    ("res_model", "=", "crm.guide.fake.ticket"),
+                    ("res_id", "in", tickets.ids),
+                ]
             )
         )
         tickets[0].action_guide_next_stage()

@@ -17,7 +17,9 @@ class TestGuidePrompt(GuideCommon):
     @users("guide_salesman")
     def test_next_step_then_next_stage(self):
         lead = self._create_opportunities(1, stage=self.stage_meeting, env=self.env)
-        meet = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_meet)
+        meet = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_meet
+        )
         prompt = self._prompt(meet.action_done())
         self.assertEqual(prompt.prompt_type, "next_step")
         self.assertEqual(prompt.record_step_id.step_id, self.step_stakeholders)
@@ -40,27 +42,35 @@ class TestGuidePrompt(GuideCommon):
         self.guide.sudo().auto_advance = False
         lead = self._create_opportunities(1, stage=self.stage_meeting, env=self.env)
         rows = lead.guide_record_step_ids
-        rows.filtered(lambda r: r.step_id == self.step_stakeholders).action_not_applicable()
+        rows.filtered(
+            lambda r: r.step_id == self.step_stakeholders
+        ).action_not_applicable()
         result = rows.filtered(lambda r: r.step_id == self.step_meet).action_done()
         self.assertIs(result, True)
 
     @users("guide_salesman")
     def test_always_plan_next_step(self):
         lead = self._create_opportunities(1, stage=self.stage_meeting, env=self.env)
-        meet = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_meet)
+        meet = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_meet
+        )
         prompt = self._prompt(meet.action_done())
         prompt.action_always_schedule()
         self.assertTrue(self.env.user.crm_guide_always_schedule_next)
         # from now on, completing a step by any way plans the next suggestion
         other = self._create_opportunities(1, stage=self.stage_meeting, env=self.env)
-        self._rows(other, self.step_meet).with_env(self.env).activity_id.action_feedback()
+        self._rows(other, self.step_meet).with_env(
+            self.env
+        ).activity_id.action_feedback()
         self.assertTrue(self._rows(other, self.step_stakeholders).activity_id)
 
     def test_prompt_only_for_guided_records_the_user_may_edit(self):
         Rows = self.env["crm.guide.record.step"].with_user(self.salesman)
         partner = self.env["res.partner"].create({"name": "Not guided"})
         self.assertFalse(Rows.get_guide_prompt("res.partner", partner.id))
-        theirs = self._create_opportunities(1, stage=self.stage_meeting, user=self.other_salesman)
+        theirs = self._create_opportunities(
+            1, stage=self.stage_meeting, user=self.other_salesman
+        )
         self._rows(theirs, self.step_meet).activity_id.action_done()
         self.assertFalse(Rows.get_guide_prompt("crm.lead", theirs.id))
         self.assertTrue(
@@ -77,7 +87,11 @@ class TestGuidePrompt(GuideCommon):
             self.fail("the move must be refused")
         self.assertIn("cannot move forward", message)
         self.assertEqual(button_text, "Open the missing steps")
-        missing = self.env["crm.guide.record.step"].with_user(self.salesman).search(action["domain"])
+        missing = (
+            self.env["crm.guide.record.step"]
+            .with_user(self.salesman)
+            .search(action["domain"])
+        )
         self.assertEqual(missing, self._rows(leads, self.step_meet))
         missing.action_not_applicable()
         leads.with_user(self.salesman).write({"stage_id": self.stage_quote.id})

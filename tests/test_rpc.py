@@ -40,8 +40,12 @@ class TestGuideRpc(HttpCase):
                 {
                     "jsonrpc": "2.0",
                     "method": "call",
-                    "params": {"model": model, "method": method, "args": args,
-                               "kwargs": kwargs or {}},
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": kwargs or {},
+                    },
                 }
             ),
             headers={"Content-Type": "application/json"},
@@ -56,16 +60,31 @@ class TestGuideRpc(HttpCase):
         ids = self._call(
             "crm.lead",
             "create",
-            [[{"name": f"RPC deal {i}", "type": "opportunity", "team_id": self.team.id,
-               "stage_id": self.stage_lead.id} for i in range(3)]],
+            [
+                [
+                    {
+                        "name": f"RPC deal {i}",
+                        "type": "opportunity",
+                        "team_id": self.team.id,
+                        "stage_id": self.stage_lead.id,
+                    }
+                    for i in range(3)
+                ]
+            ],
         )
         leads = self.env["crm.lead"].browse(ids)
-        self.assertEqual(leads.guide_id, self.env.ref("crm_workflow_guide.crm_guide_sales_demo"))
+        self.assertEqual(
+            leads.guide_id, self.env.ref("crm_workflow_guide.crm_guide_sales_demo")
+        )
         # the demo sales guide's Lead stage is not blocking: the drop goes through
         self._call("crm.lead", "write", [ids, {"stage_id": self.stage_meeting.id}])
         meet = self.env.ref("crm_workflow_guide.crm_guide_sales_step_meet_demo")
         rows = self.env["crm.guide.record.step"].search(
-            [("res_model", "=", "crm.lead"), ("res_id", "in", ids), ("step_id", "=", meet.id)]
+            [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "in", ids),
+                ("step_id", "=", meet.id),
+            ]
         )
         self.assertEqual(len(rows.activity_id), 3)
         self.assertEqual(rows.activity_id.user_id, self.salesman)
@@ -75,14 +94,17 @@ class TestGuideRpc(HttpCase):
         )
         # shown by the web client with a button to the missing steps
         self.assertEqual(
-            name, "odoo.addons.crm_workflow_guide.crm_guides.exceptions.GuideBlockedError"
+            name,
+            "odoo.addons.crm_workflow_guide.crm_guides.exceptions.GuideBlockedError",
         )
         self.assertIn("Hold the first meeting", message)
         self.assertIn("RPC deal 2", message)
         leads.invalidate_recordset()
         self.assertEqual(leads.stage_id, self.stage_meeting)
         # step states and progress cannot be written over RPC
-        name, message = self._call_error("crm.lead", "write", [ids, {"guide_progress": 100}])
+        name, message = self._call_error(
+            "crm.lead", "write", [ids, {"guide_progress": 100}]
+        )
         self.assertIn("kept by the workflow guide", message)
         name, message = self._call_error(
             "crm.guide.record.step", "write", [rows.ids, {"state": "done"}]
@@ -91,8 +113,12 @@ class TestGuideRpc(HttpCase):
         rows.invalidate_recordset()
         self.assertEqual(set(rows.mapped("state")), {"todo"})
         # the salesman marks the meeting done through the activity: step done
-        self._call("mail.activity", "action_feedback", [rows.activity_id.ids],
-                   {"feedback": "Met the CFO"})
+        self._call(
+            "mail.activity",
+            "action_feedback",
+            [rows.activity_id.ids],
+            {"feedback": "Met the CFO"},
+        )
         rows.invalidate_recordset()
         self.assertEqual(set(rows.mapped("state")), {"done"})
         self._call("crm.lead", "write", [ids, {"stage_id": self.stage_quote.id}])

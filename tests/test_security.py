@@ -13,8 +13,16 @@ class TestSecurity(GuideCommon):
         admin_group = self.env.ref("crm_workflow_guide.crm_workflow_guide_group_admin")
         self.assertIn(designer, admin_group.implied_ids)
         # sales managers design guides, plain salesmen do not
-        self.assertTrue(self.manager.has_group("crm_workflow_guide.crm_workflow_guide_group_designer"))
-        self.assertFalse(self.salesman.has_group("crm_workflow_guide.crm_workflow_guide_group_designer"))
+        self.assertTrue(
+            self.manager.has_group(
+                "crm_workflow_guide.crm_workflow_guide_group_designer"
+            )
+        )
+        self.assertFalse(
+            self.salesman.has_group(
+                "crm_workflow_guide.crm_workflow_guide_group_designer"
+            )
+        )
         self.assertTrue(
             self.env.ref("base.user_admin").has_group(
                 "crm_workflow_guide.crm_workflow_guide_group_admin"
@@ -23,18 +31,31 @@ class TestSecurity(GuideCommon):
 
     def test_menu_visible_to_designers_only(self):
         menu = self.env.ref("crm_workflow_guide.crm_guide_menu")
-        self.assertEqual(menu.action, self.env.ref("crm_workflow_guide.crm_guide_action"))
-        visible_manager = self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids()
-        visible_salesman = self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids()
+        self.assertEqual(
+            menu.action, self.env.ref("crm_workflow_guide.crm_guide_action")
+        )
+        visible_manager = (
+            self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids()
+        )
+        visible_salesman = (
+            self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids()
+        )
         self.assertIn(menu.id, visible_manager)
         self.assertNotIn(menu.id, visible_salesman)
 
     @users("guide_salesman")
     def test_salesman_reads_but_cannot_design(self):
         guide = self.guide.with_user(self.env.user)
-        self.assertEqual(guide.guide_stage_ids.step_ids.mapped("name"), [
-            "Qualify", "Proposal", "Meet", "Stakeholders", "Follow up",
-        ])
+        self.assertEqual(
+            guide.guide_stage_ids.step_ids.mapped("name"),
+            [
+                "Qualify",
+                "Proposal",
+                "Meet",
+                "Stakeholders",
+                "Follow up",
+            ],
+        )
         with self.assertRaises(AccessError):
             self.env["crm.guide"].create({"name": "Mine"})
         with self.assertRaises(AccessError):
@@ -61,13 +82,19 @@ class TestSecurity(GuideCommon):
     @users("guide_salesman")
     def test_salesman_cannot_write_step_states_over_rpc(self):
         lead = self._create_opportunities(1, env=self.env)
-        row = lead.guide_record_step_ids.filtered(lambda r: r.step_id == self.step_qualify)
+        row = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_qualify
+        )
         self.assertEqual(row.state, "todo")
         with self.assertRaises(AccessError):
             row.write({"state": "done"})
         with self.assertRaises(AccessError):
             self.env["crm.guide.record.step"].create(
-                {"res_model": "crm.lead", "res_id": lead.id, "step_id": self.step_meet.id}
+                {
+                    "res_model": "crm.lead",
+                    "res_id": lead.id,
+                    "step_id": self.step_meet.id,
+                }
             )
         with self.assertRaises(UserError):
             lead.write({"guide_progress": 100})
@@ -83,7 +110,9 @@ class TestSecurity(GuideCommon):
         theirs = self._create_opportunities(1, user=self.other_salesman)
         Rows = self.env["crm.guide.record.step"].with_user(self.salesman)
         visible = Rows.search([("res_model", "=", "crm.lead")])
-        self.assertEqual(set(visible.mapped("res_id")) & {mine.id, theirs.id}, {mine.id})
+        self.assertEqual(
+            set(visible.mapped("res_id")) & {mine.id, theirs.id}, {mine.id}
+        )
         row_theirs = self._rows(theirs)[:1].with_user(self.salesman)
         with self.assertRaises(AccessError):
             row_theirs.read(["state"])
@@ -101,7 +130,9 @@ class TestSecurity(GuideCommon):
             company_id=company_b.id,
             company_ids=[(6, 0, company_b.ids)],
         )
-        guide_b = self.env["crm.guide"].create({"name": "B Guide", "company_id": company_b.id})
+        guide_b = self.env["crm.guide"].create(
+            {"name": "B Guide", "company_id": company_b.id}
+        )
         visible = self.env["crm.guide"].with_user(user_b).search([])
         self.assertIn(guide_b, visible)
         self.assertNotIn(self.guide, visible, "the guide of company A is not shared")
@@ -109,7 +140,9 @@ class TestSecurity(GuideCommon):
             guide_b, self.env["crm.guide"].with_user(self.salesman).search([])
         )
         # a lead of company B never gets company A's guide
-        team_b = self.env["crm.team"].create({"name": "Team B", "company_id": company_b.id})
+        team_b = self.env["crm.team"].create(
+            {"name": "Team B", "company_id": company_b.id}
+        )
         lead_b = (
             self.env["crm.lead"]
             .with_user(user_b)

@@ -35,23 +35,36 @@ class TestGuideTours(HttpCase):
         self.assertEqual(
             self.lead.guide_id, self.env.ref("crm_workflow_guide.crm_guide_sales_demo")
         )
-        self.start_tour(f"/odoo/crm/{self.lead.id}", "crm_workflow_guide_tour", login="tour_salesman")
+        self.start_tour(
+            f"/odoo/crm/{self.lead.id}",
+            "crm_workflow_guide_tour",
+            login="tour_salesman",
+        )
         self.assertEqual(
             self.lead.stage_id, self.env.ref("crm_workflow_guide.crm_stage_quote_demo")
         )
-        self.assertEqual(set(self.lead.guide_record_step_ids.filtered(
-            lambda r: r.guide_stage_id.stage_id.name == "First Meeting").mapped("state")), {"done"})
+        self.assertEqual(
+            set(
+                self.lead.guide_record_step_ids.filtered(
+                    lambda r: r.guide_stage_id.stage_id.name == "First Meeting"
+                ).mapped("state")
+            ),
+            {"done"},
+        )
 
     @mute_logger("odoo.http")  # the refused move is expected
     def test_refused_move(self):
         self.start_tour(
-            f"/odoo/crm/{self.lead.id}", "crm_workflow_guide_blocked_tour", login="tour_salesman"
+            f"/odoo/crm/{self.lead.id}",
+            "crm_workflow_guide_blocked_tour",
+            login="tour_salesman",
         )
         meet = self.env.ref("crm_workflow_guide.crm_guide_sales_step_meet_demo")
         row = self.lead.guide_record_step_ids.filtered(lambda r: r.step_id == meet)
         self.assertEqual(row.state, "na")
         self.assertEqual(
-            self.lead.stage_id, self.env.ref("crm_workflow_guide.crm_stage_meeting_demo")
+            self.lead.stage_id,
+            self.env.ref("crm_workflow_guide.crm_stage_meeting_demo"),
         )
 
     def test_designer_from_the_pipeline(self):

@@ -23,7 +23,16 @@ def test_engine_needs_no_odoo():
 
 @pytest.mark.parametrize(
     ("closed", "total", "expected"),
-    [(0, 5, 0), (1, 5, 20), (1, 3, 33), (2, 3, 66), (5, 5, 100), (7, 5, 100), (3, 0, 0), (-1, 4, 0)],
+    [
+        (0, 5, 0),
+        (1, 5, 20),
+        (1, 3, 33),
+        (2, 3, 66),
+        (5, 5, 100),
+        (7, 5, 100),
+        (3, 0, 0),
+        (-1, 4, 0),
+    ],
 )
 def test_progress(engine, closed, total, expected):
     assert engine.progress(closed, total) == expected

@@ -1,0 +1,13 @@
+# Shortcuts for tools/dev.py (python3 tools/dev.py --help for options).
+PYTHON ?= python3
+
+.PHONY: run test lint
+
+run:
+	$(PYTHON) tools/dev.py run
+
+test:
+	$(PYTHON) tools/dev.py test
+
+lint:
+	$(PYTHON) tools/dev.py lint
