@@ -841,8 +841,8 @@ def ensure_tools_venv(venv=TOOLS_VENV, requirements=LINT_REQUIREMENTS) -> Path:
     return bindir
 
 
-def run_check(name, cmd, tally, env=None):
-    logfile = LOGS / f"check-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.log"
+def capture(cmd, env=None):
+    """Run ``cmd`` in the repository; return (process, stdout + stderr)."""
     proc = subprocess.run(
         [str(c) for c in cmd],
         capture_output=True,
@@ -853,7 +853,12 @@ def run_check(name, cmd, tally, env=None):
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    output = proc.stdout + proc.stderr
+    return proc, proc.stdout + proc.stderr
+
+
+def run_check(name, cmd, tally, env=None):
+    logfile = LOGS / f"check-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.log"
+    proc, output = capture(cmd, env)
     logfile.write_text(f"$ {shlex.join(map(str, cmd))}\n{output}", encoding="utf-8")
     tally.check(name, proc.returncode == 0, output, logfile)
     return proc
@@ -883,17 +888,7 @@ def run_pytest(bindir, tally, env):
     cmd += ["-q", "-rfE", "--rootdir=tools/tests", f"--junitxml={junit}"]
     cmd.append("tools/tests")
     say("RUN   pytest tools/tests")
-    proc = subprocess.run(
-        [str(c) for c in cmd],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        cwd=REPO,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-    output = proc.stdout + proc.stderr
+    proc, output = capture(cmd, env)
     (LOGS / "pytest.log").write_text(output, encoding="utf-8")
     if not junit.is_file():
         tally.check("pytest tools/tests", False, output, LOGS / "pytest.log")
