@@ -463,6 +463,16 @@ class CrmGuideMixin(models.AbstractModel):
         """Domain of the records that are not closed (see _guide_is_closed)."""
         return []
 
+    def _guide_finish(self):
+        """What comes after the guide's last stage (e.g. mark the opportunity
+        won): do it and return an action, or return None when the model has no
+        such step."""
+        return None
+
+    def _guide_finish_label(self):
+        """Name of :meth:`_guide_finish` for the prompt, e.g. "mark it as won"."""
+        return ""
+
     def _guide_get_responsible(self, step):
         """User an activity of ``step`` is assigned to on this record."""
         self.ensure_one()
@@ -780,8 +790,10 @@ class CrmGuideMixin(models.AbstractModel):
                     "record_step_id": suggested.id,
                 }
             )
+        if not self.guide_id.auto_advance or self._guide_open_rows():
+            return False
         following = self._guide_next_guide_stage()
-        if self.guide_id.auto_advance and following and not self._guide_open_rows():
+        if following:
             return Prompt._open(
                 {
                     "prompt_type": "next_stage",
@@ -789,6 +801,10 @@ class CrmGuideMixin(models.AbstractModel):
                     "res_id": self.id,
                     "next_guide_stage_id": following.id,
                 }
+            )
+        if self._guide_finish_label():
+            return Prompt._open(
+                {"prompt_type": "finish", "res_model": self._name, "res_id": self.id}
             )
         return False
 
@@ -798,17 +814,23 @@ class CrmGuideMixin(models.AbstractModel):
 
     def action_guide_next_stage(self):
         """Move each record to the next stage of its guide (the guide's own
-        checks apply, e.g. a blocking stage)."""
+        checks apply, e.g. a blocking stage). After the last stage, finish
+        (e.g. mark won) where the model knows how."""
         status_field = self._guide_stage_field or "guide_stage_id"
         groups = defaultdict(lambda: self.browse())
+        finishing = self.browse()
         problems = []
         for rec in self:
             following = rec._guide_next_guide_stage()
-            if not following:
+            if following:
+                target = (
+                    following.stage_id.id if self._guide_stage_field else following.id
+                )
+                groups[target] |= rec
+            elif rec.guide_id and rec._guide_finish_label():
+                finishing |= rec
+            else:
                 problems.append(rec.display_name)
-                continue
-            target = following.stage_id.id if self._guide_stage_field else following.id
-            groups[target] |= rec
         if problems:
             raise UserError(
                 self.env._(
@@ -818,4 +840,6 @@ class CrmGuideMixin(models.AbstractModel):
             )
         for target, records in groups.items():
             records.write({status_field: target})
+        if finishing:
+            return finishing._guide_finish() or True
         return True

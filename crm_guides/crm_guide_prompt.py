@@ -14,7 +14,12 @@ class CrmGuidePrompt(models.TransientModel):
     _description = "Workflow Guide: Next Step"
 
     prompt_type = fields.Selection(
-        [("next_step", "Next step"), ("next_stage", "Next stage")], required=True
+        [
+            ("next_step", "Next step"),
+            ("next_stage", "Next stage"),
+            ("finish", "Finish"),
+        ],
+        required=True,
     )
     res_model = fields.Char(required=True)
     res_id = fields.Many2oneReference(model_field="res_model", required=True)
@@ -37,13 +42,21 @@ class CrmGuidePrompt(models.TransientModel):
                     record=record.display_name,
                     step=prompt.record_step_id.name,
                 )
-            else:
+            elif prompt.prompt_type == "next_stage":
                 prompt.message = self.env._(
                     "Every step of %(stage)s is done for %(record)s. "
                     "Move it to %(next)s?",
                     stage=record.guide_stage_id.name,
                     record=record.display_name,
                     next=prompt.next_guide_stage_id.name,
+                )
+            else:
+                prompt.message = self.env._(
+                    "Every step of the guide's last stage, %(stage)s, is done for "
+                    "%(record)s: %(finish)s?",
+                    stage=record.guide_stage_id.name,
+                    record=record.display_name,
+                    finish=record._guide_finish_label(),
                 )
 
     def _record(self):
@@ -76,4 +89,11 @@ class CrmGuidePrompt(models.TransientModel):
     def action_next_stage(self):
         self.ensure_one()
         self._record().action_guide_next_stage()
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def action_finish(self):
+        self.ensure_one()
+        result = self._record()._guide_finish()
+        if isinstance(result, dict):
+            return result
         return {"type": "ir.actions.client", "tag": "soft_reload"}

@@ -15,6 +15,16 @@ class CrmLead(models.Model):
         # marking won is never refused (lost archives, it does not move)
         return bool(target.is_won)
 
+    def _guide_finish(self):
+        # after the guide's last stage comes Won (with crm's rainbow man)
+        if len(self) == 1:
+            return self.action_set_won_rainbowman()
+        self.action_set_won()
+        return True
+
+    def _guide_finish_label(self):
+        return self.env._("mark it as won")
+
     def _guide_is_closed(self):
         self.ensure_one()
         return not self.active or self.stage_id.is_won

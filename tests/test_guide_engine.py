@@ -253,8 +253,9 @@ class TestGuideEngine(GuideCommon):
         ).action_not_applicable()
         lead.action_guide_next_stage()
         self.assertEqual(lead.stage_id, self.stage_quote)
+        other_team_lead = self._create_opportunities(1, team=self.other_team)
         with self.assertRaisesRegex(UserError, "no next guide stage"):
-            lead.action_guide_next_stage()
+            other_team_lead.with_user(self.env.user).action_guide_next_stage()
 
     def test_next_stage_blocked_too(self):
         lead = self._at_meeting()

@@ -96,3 +96,25 @@ class TestGuidePrompt(GuideCommon):
         missing.action_not_applicable()
         leads.with_user(self.salesman).write({"stage_id": self.stage_quote.id})
         self.assertEqual(leads.stage_id, self.stage_quote)
+
+    @users("guide_salesman")
+    def test_after_the_last_stage_offer_won(self):
+        lead = self._create_opportunities(1, stage=self.stage_quote, env=self.env)
+        follow = self._rows(lead, self.step_follow).with_env(self.env)
+        prompt = self._prompt(follow.action_done())
+        self.assertEqual(prompt.prompt_type, "finish")
+        self.assertIn("mark it as won", prompt.message)
+        action = prompt.action_finish()
+        self.assertEqual(lead.stage_id, self.stage_won)
+        self.assertEqual(lead.probability, 100)
+        self.assertIsInstance(action, dict)
+        # a won opportunity is closed: nothing more to offer
+        self.assertFalse(
+            self.env["crm.guide.record.step"].get_guide_prompt("crm.lead", lead.id)
+        )
+
+    @users("guide_salesman")
+    def test_next_stage_after_the_last_marks_won(self):
+        leads = self._create_opportunities(2, stage=self.stage_quote, env=self.env)
+        leads.action_guide_next_stage()
+        self.assertEqual(leads.stage_id, self.stage_won)
