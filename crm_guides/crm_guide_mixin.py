@@ -463,6 +463,11 @@ class CrmGuideMixin(models.AbstractModel):
         """Domain of the records that are not closed (see _guide_is_closed)."""
         return []
 
+    def _guide_forward_outside(self, target):
+        """The records for which moving to ``target``, a stage that is not in
+        their guide, goes forward (refused while required steps are open)."""
+        return self.browse()
+
     def _guide_finish(self):
         """What comes after the guide's last stage (e.g. mark the opportunity
         won): do it and return an action, or return None when the model has no
@@ -556,12 +561,13 @@ class CrmGuideMixin(models.AbstractModel):
         if not candidates:
             return
         targets = candidates._guide_target_stages(vals)
-        moving = candidates.filtered(
-            lambda rec: targets[rec.id]
-            and engine.is_forward(
+        target = self.env[self._fields[status_field].comodel_name].browse(target_value)
+        inside = candidates.filtered(lambda rec: targets[rec.id])
+        moving = inside.filtered(
+            lambda rec: engine.is_forward(
                 rec.guide_stage_id._sort_key(), targets[rec.id]._sort_key()
             )
-        )
+        ) | (candidates - inside)._guide_forward_outside(target)
         required = moving.guide_stage_id.step_ids.filtered("is_required")
         if not required:
             return

@@ -15,6 +15,19 @@ class CrmLead(models.Model):
         # marking won is never refused (lost archives, it does not move)
         return bool(target.is_won)
 
+    def _guide_forward_outside(self, target):
+        # a pipeline stage outside the guide: forward in the pipeline's order
+        if not target or not self:
+            return self.browse()
+        ordered = self.env["crm.stage"].search(
+            [("id", "in", (target | self.stage_id).ids)]
+        )
+        position = {stage_id: index for index, stage_id in enumerate(ordered.ids)}
+        return self.filtered(
+            lambda lead: lead.stage_id
+            and position[target.id] > position[lead.stage_id.id]
+        )
+
     def _guide_finish(self):
         # after the guide's last stage comes Won (with crm's rainbow man)
         if len(self) == 1:

@@ -246,6 +246,27 @@ class TestGuideEngine(GuideCommon):
         self.assertFalse(leads[2].active)
 
     @users("guide_salesman")
+    def test_blocking_applies_to_pipeline_stages_outside_the_guide(self):
+        before = (
+            self.env["crm.stage"]
+            .sudo()
+            .create(
+                {"name": "Outside before", "sequence": 101, "team_id": self.team.id}
+            )
+        )
+        after = (
+            self.env["crm.stage"]
+            .sudo()
+            .create({"name": "Outside after", "sequence": 105, "team_id": self.team.id})
+        )
+        leads = self._at_meeting(2).with_user(self.env.user)
+        with self.assertRaisesRegex(UserError, "cannot move forward"):
+            leads[0].write({"stage_id": after.id})
+        leads[1].write({"stage_id": before.id})
+        self.assertEqual(leads[1].stage_id, before)
+        self.assertFalse(leads[1].guide_stage_id, "a stage outside the guide")
+
+    @users("guide_salesman")
     def test_required_step_not_applicable_unblocks(self):
         lead = self._at_meeting().with_user(self.env.user)
         self._rows(lead, self.step_meet).with_user(

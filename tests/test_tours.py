@@ -73,3 +73,15 @@ class TestGuideTours(HttpCase):
             "crm_workflow_guide_designer_tour",
             login="admin",
         )
+
+    @mute_logger("odoo.http")  # the refused drop is expected
+    def test_refused_kanban_drop(self):
+        self.start_tour(
+            "/odoo/action-crm.crm_lead_action_pipeline",
+            "crm_workflow_guide_blocked_drop_tour",
+            login="tour_salesman",
+        )
+        self.assertEqual(
+            self.lead.stage_id,
+            self.env.ref("crm_workflow_guide.crm_stage_meeting_demo"),
+        )

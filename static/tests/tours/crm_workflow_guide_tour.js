@@ -144,3 +144,35 @@ registry.category("web_tour.tours").add("crm_workflow_guide_designer_tour", {
         },
     ],
 });
+
+// A kanban drop out of a blocking stage is refused with the reason and a
+// button to the missing steps; the card stays where it was.
+registry.category("web_tour.tours").add("crm_workflow_guide_blocked_drop_tour", {
+    steps: () => [
+        {
+            trigger: ".o_kanban_group:has(.o_column_title:contains('First Meeting')) .o_kanban_record:contains('Tour deal')",
+            content: "Drag the deal from First Meeting to a later stage of the pipeline",
+            run: "drag_and_drop (.o_opportunity_kanban .o_kanban_group:contains('Proposition'))",
+        },
+        {
+            trigger: ".modal:contains('cannot move forward yet'):contains('Hold the first meeting')",
+            content: "The drop is refused with the reason",
+        },
+        {
+            trigger: ".modal button:contains('Open the missing steps')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_list_view tr:contains('Tour deal'):contains('Hold the first meeting')",
+            content: "The missing steps open in one click",
+        },
+        {
+            trigger: ".modal .btn-close",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_kanban_group:has(.o_column_title:contains('First Meeting')) .o_kanban_record:contains('Tour deal')",
+            content: "The card stayed in First Meeting",
+        },
+    ],
+});
