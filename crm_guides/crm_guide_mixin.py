@@ -724,10 +724,11 @@ class CrmGuideMixin(models.AbstractModel):
         )
         current = {rec.id: rec.guide_id for rec in self}
         rows = rows.filtered(lambda row: row.guide_id != current[row.res_id])
+        rows_by_record = rows.grouped("res_id")
         bodies = {}
         for rec in self:
-            cancelled = rows.filtered(
-                lambda row, rec_id=rec.id: row.res_id == rec_id and row.activity_id
+            cancelled = rows_by_record.get(rec.id, rows.browse()).filtered(
+                "activity_id"
             )
             body = self.env._(
                 "Guide changed from %(old)s to %(new)s.",

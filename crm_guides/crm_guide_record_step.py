@@ -150,10 +150,6 @@ class CrmGuideRecordStep(models.Model):
         for res_model, res_ids in self._documents().items():
             self.env[res_model].browse(res_ids).check_access("write")
 
-    def _document_records(self):
-        self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id)
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
