@@ -8,6 +8,20 @@ from . import engine
 class MailComposeMessage(models.TransientModel):
     _inherit = "mail.compose.message"
 
+    def action_send_mail(self):
+        """Once the document of a guide step is sent, offer what comes next
+        (like marking a follow-up done does)."""
+        result = super().action_send_mail()
+        row_id = self.env.context.get("crm_workflow_guide_record_step_id")
+        if not row_id:
+            return result
+        row = self.env["crm.guide.record.step"].browse(row_id).exists()
+        if row and row.state == engine.DONE:
+            prompt = row._prompt_after()
+            if isinstance(prompt, dict):
+                return prompt
+        return result
+
     def _action_send_mail(self, auto_commit=False):
         """A document step is done when its mail is sent (not when the composer
         opens): the composer opened by the step carries the step in its context."""

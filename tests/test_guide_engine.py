@@ -201,8 +201,10 @@ class TestGuideEngine(GuideCommon):
         )
         composer = composer_form.save()
         self.assertEqual(row.state, "todo")
-        composer.action_send_mail()
+        result = composer.action_send_mail()
         self.assertEqual(row.state, "done")
+        # the Lead stage has no suggested follow-up left and is not complete
+        self.assertEqual(result, {"type": "ir.actions.act_window_close"})
         self.assertIn("Our proposal", row.message_id.subject)
 
     # ------------------------------------------------------------------

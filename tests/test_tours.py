@@ -85,3 +85,54 @@ class TestGuideTours(HttpCase):
             self.lead.stage_id,
             self.env.ref("crm_workflow_guide.crm_stage_meeting_demo"),
         )
+
+    def test_from_quote_to_won(self):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour deal at Quote",
+                "type": "opportunity",
+                "team_id": self.team.id,
+                "user_id": self.salesman.id,
+                "partner_id": self.env["res.partner"]
+                .create({"name": "Tour Customer", "email": "tour.customer@example.com"})
+                .id,
+                "stage_id": self.env.ref("crm_workflow_guide.crm_stage_quote_demo").id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}",
+            "crm_workflow_guide_to_won_tour",
+            login="tour_salesman",
+        )
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.probability, 100)
+
+    def test_first_stage(self):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour deal at Lead",
+                "type": "opportunity",
+                "team_id": self.team.id,
+                "user_id": self.salesman.id,
+                "partner_id": self.env["res.partner"]
+                .create({"name": "Tour Prospect", "email": "tour.prospect@example.com"})
+                .id,
+                "stage_id": self.env.ref("crm_workflow_guide.crm_stage_lead_demo").id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}",
+            "crm_workflow_guide_first_stage_tour",
+            login="tour_salesman",
+        )
+        self.assertEqual(
+            lead.stage_id, self.env.ref("crm_workflow_guide.crm_stage_meeting_demo")
+        )
+        self.assertEqual(
+            set(
+                lead.guide_record_step_ids.filtered(
+                    lambda r: r.guide_stage_id.stage_id.name == "Lead"
+                ).mapped("state")
+            ),
+            {"done"},
+        )

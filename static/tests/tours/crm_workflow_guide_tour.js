@@ -176,3 +176,131 @@ registry.category("web_tour.tours").add("crm_workflow_guide_blocked_drop_tour", 
         },
     ],
 });
+
+// From the Quote stage to Won: send the proposal (a document step is done
+// when the mail is sent), complete the follow-ups, accept the next stage,
+// set a step aside, and the guide offers to mark the opportunity won.
+registry.category("web_tour.tours").add("crm_workflow_guide_to_won_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_notebook a[name=workflow_guide]",
+            run: "click",
+        },
+        {
+            trigger: `${stepsList} tr:contains('Send the proposal') button[name=action_send_document]`,
+            content: "Create the proposal from its template",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_mail_send",
+            content: "Send it",
+            run: "click",
+        },
+        {
+            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Send the proposal') .badge:contains('Done')`,
+            content: "The document step is done once sent",
+        },
+        {
+            trigger: `${stepsList} tr:contains('Prepare the quotation') button[name=action_done]`,
+            run: "click",
+        },
+        {
+            trigger: `${stepsList} tr:contains('Prepare the quotation') .badge:contains('Done')`,
+        },
+        {
+            trigger: `${stepsList} tr:contains('Follow up on the proposal') button[name=action_done]`,
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_view:contains('Move it to Verbal Acceptance')",
+            content: "Quote is complete: move on",
+        },
+        {
+            trigger: ".modal button[name=action_next_stage]",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Verbal Acceptance')",
+        },
+        {
+            trigger: `${stepsList} tr:contains('Get the purchase order number') button[name=action_done]`,
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_view:contains('Plan the handover to delivery')",
+            content: "The guide suggests the next follow-up",
+        },
+        {
+            trigger: ".modal button:contains('Not Now')",
+            run: "click",
+        },
+        {
+            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Plan the handover to delivery') button[name=action_not_applicable]`,
+            content: "Not needed for this deal",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_view:contains('mark it as won')",
+            content: "The last stage is complete: mark the opportunity won",
+        },
+        {
+            trigger: ".modal button[name=action_finish]",
+            run: "click",
+        },
+        {
+            trigger: ".o_reward_rainbow, .o_statusbar_status .o_arrow_button_current:contains('Won')",
+            content: "Won",
+        },
+    ],
+});
+
+// The first stage: plan the suggested meeting from the prompt, send the
+// meeting confirmation, and the guide offers the next stage.
+registry.category("web_tour.tours").add("crm_workflow_guide_first_stage_tour", {
+    steps: () => [
+        {
+            trigger: ".o_form_view .o_notebook a[name=workflow_guide]",
+            run: "click",
+        },
+        {
+            trigger: `${stepsList} tr:contains('Qualify the need') button[name=action_done]`,
+            content: "The qualification call was made",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_view:contains('Book the first meeting')",
+            content: "The guide suggests booking the meeting",
+        },
+        {
+            trigger: ".modal button[name=action_schedule]",
+            run: "click",
+        },
+        {
+            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Book the first meeting') button[name=action_done]`,
+            run: "click",
+        },
+        {
+            trigger: `${stepsList} tr:contains('Book the first meeting') .badge:contains('Done')`,
+        },
+        {
+            trigger: `${stepsList} tr:contains('Meeting confirmation') button[name=action_send_document]`,
+            content: "Confirm the meeting by e-mail",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_mail_send",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_view:contains('Move it to First Meeting')",
+            content: "The stage is complete: the guide offers the next stage",
+        },
+        {
+            trigger: ".modal button[name=action_next_stage]",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('First Meeting')",
+        },
+    ],
+});
