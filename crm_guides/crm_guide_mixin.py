@@ -5,7 +5,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from . import engine
@@ -406,6 +406,31 @@ class CrmGuideMixin(models.AbstractModel):
         if entered:
             entered._guide_enter_stage()
         return result
+
+    def unlink(self):
+        # the guide steps of deleted records (e.g. merged opportunities) go too
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        result = super().unlink()
+        rows.unlink()
+        return result
+
+    @api.constrains("guide_id")
+    def _check_guide_id(self):
+        for rec in self:
+            if rec.guide_id and not rec._guide_matches(rec.guide_id):
+                raise ValidationError(
+                    self.env._(
+                        "The guide %(guide)s cannot be followed by %(record)s: it is "
+                        "made for other records, another sales team or another "
+                        "company.",
+                        guide=rec.guide_id.display_name,
+                        record=rec.display_name,
+                    )
+                )
 
     def _guide_check_protected(self, vals):
         if self.env.su:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged, users
 
 from .common import GuideCommon
@@ -318,6 +318,33 @@ class TestGuideEngine(GuideCommon):
         note = lead.message_ids.filtered(lambda m: "Guide changed" in (m.body or ""))
         self.assertTrue(note)
         self.assertIn("Follow up", note[0].body)
+
+    @users("guide_salesman")
+    def test_switch_to_a_guide_of_another_team_refused(self):
+        other = self.guide.sudo().copy(
+            {
+                "name": "Other team guide",
+                "team_ids": [(6, 0, self.other_team.ids)],
+                "guide_stage_ids": False,
+            }
+        )
+        lead = self._create_opportunities(1, env=self.env)
+        with self.assertRaisesRegex(ValidationError, "cannot be followed"):
+            lead.write({"guide_id": other.id})
+
+    def test_merge_removes_the_steps_of_merged_records(self):
+        leads = self._create_opportunities(2)
+        merged_away = leads[1]
+        rows = self._rows(merged_away)
+        self.assertTrue(rows)
+        leads.with_user(self.salesman).merge_opportunity()
+        self.assertFalse(merged_away.exists())
+        self.assertFalse(rows.exists())
+        # the steps of what remains are still readable by the salesman
+        Rows = self.env["crm.guide.record.step"].with_user(self.salesman)
+        self.assertTrue(
+            Rows.search([("res_id", "=", leads[0].id), ("res_model", "=", "crm.lead")])
+        )
 
     def test_team_change_changes_guide(self):
         lead = self._create_opportunities(1)
