@@ -219,6 +219,39 @@ class CrmGuideRecordStep(models.Model):
             )
         return True
 
+    def action_schedule_dialog(self):
+        """The activity dialog prefilled from the step (type, summary, note,
+        due date, assignee): the rep adjusts it and schedules; the activity is
+        then linked to the step."""
+        self.ensure_one()
+        self._check_document_write()
+        if self.state != engine.OPEN or self.activity_id:
+            raise UserError(
+                self.env._(
+                    "The step %(step)s is already planned or closed.", step=self.name
+                )
+            )
+        record = self.env[self.res_model].browse(self.res_id)
+        vals = record._guide_prepare_activity_vals(
+            self.step_id, fields.Date.context_today(self)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Schedule: %(step)s", step=self.name),
+            "res_model": "mail.activity",
+            "view_mode": "form",
+            "views": [(self.env.ref("mail.mail_activity_view_form_popup").id, "form")],
+            "target": "new",
+            "context": {
+                **{
+                    f"default_{key}": value
+                    for key, value in vals.items()
+                    if key != "automated"
+                },
+                "crm_workflow_guide_record_step_id": self.id,
+            },
+        }
+
     def action_send_document(self):
         """Open the mail composer prefilled with the step's template; the step is
         done when the mail is sent."""

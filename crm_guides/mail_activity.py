@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from markupsafe import Markup
 
-from odoo import models
+from odoo import api, models
 from odoo.tools.misc import format_date
 
 from . import engine
@@ -10,6 +10,43 @@ from . import engine
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    @api.onchange("activity_type_id")
+    def _onchange_activity_type_id(self):
+        # the dialog opened from a guide step is prefilled from the step: keep
+        # its values until the rep picks another type
+        context = self.env.context
+        if context.get(
+            "crm_workflow_guide_record_step_id"
+        ) and self.activity_type_id.id == context.get("default_activity_type_id"):
+            return None
+        return super()._onchange_activity_type_id()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = super().create(vals_list)
+        row_id = self.env.context.get("crm_workflow_guide_record_step_id")
+        if row_id and len(activities) == 1:
+            activities._guide_link_record_step(row_id)
+        return activities
+
+    def _guide_link_record_step(self, row_id):
+        """Link the activity scheduled from a guide step's dialog to the step."""
+        self.ensure_one()
+        row = self.env["crm.guide.record.step"].sudo().browse(row_id).exists()
+        if (
+            row
+            and row.state == engine.OPEN
+            and not row.activity_id
+            and (row.res_model, row.res_id) == (self.res_model, self.res_id)
+        ):
+            row.write(
+                {
+                    "activity_id": self.id,
+                    "date_deadline": self.date_deadline,
+                    "user_id": self.user_id.id,
+                }
+            )
 
     def _action_done(self, feedback=False, attachment_ids=None):
         """Marking a guide activity done anywhere (chatter, activity view,

@@ -184,6 +184,34 @@ class TestGuideEngine(GuideCommon):
         self.assertEqual(len(self._guide_activities(lead, self.type_todo)), 1)
 
     @users("guide_salesman")
+    def test_schedule_dialog_prefilled_from_the_step(self):
+        lead = self._create_opportunities(1, stage=self.stage_meeting, env=self.env)
+        row = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id == self.step_stakeholders
+        )
+        action = row.action_schedule_dialog()
+        with Form(
+            self.env["mail.activity"].with_context(**action["context"]),
+            view="mail.mail_activity_view_form_popup",
+        ) as dialog:
+            self.assertEqual(dialog.activity_type_id, self.type_todo)
+            self.assertEqual(dialog.summary, "Stakeholders")
+            self.assertEqual(
+                dialog.date_deadline,
+                fields.Date.context_today(lead) + timedelta(days=3),
+            )
+            self.assertEqual(dialog.user_id, self.salesman)
+            dialog.summary = "List who decides"
+        activity = dialog.record
+        self.assertEqual(row.activity_id, activity)
+        self.assertEqual(activity.summary, "List who decides")
+        with self.assertRaisesRegex(UserError, "already planned"):
+            row.action_schedule_dialog()
+        # marking it done completes the step like any guide activity
+        activity.action_done()
+        self.assertEqual(row.state, "done")
+
+    @users("guide_salesman")
     def test_document_done_when_sent_not_when_opened(self):
         lead = self._create_opportunities(1, env=self.env)
         lead.partner_id = self.env["res.partner"].create(

@@ -15,7 +15,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_tour", {
             run: "click",
         },
         {
-            trigger: `${stepsList} tr:contains('Identify the stakeholders') button[name=action_schedule]`,
+            trigger: `${stepsList} tr:contains('Identify the stakeholders') button[name=action_schedule_dialog]`,
             content: "A suggested step can be planned in one click",
         },
         {
