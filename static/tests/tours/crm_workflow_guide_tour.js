@@ -235,8 +235,21 @@ registry.category("web_tour.tours").add("crm_workflow_guide_to_won_tour", {
             run: "click",
         },
         {
-            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Plan the handover to delivery') button[name=action_not_applicable]`,
-            content: "Not needed for this deal",
+            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Plan the handover to delivery') button[name=action_schedule_dialog]`,
+            content: "Schedule it after all, from the Guide tab",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=summary] input:value(Plan the handover to delivery)",
+            content: "The activity dialog is prefilled from the step",
+        },
+        {
+            trigger: ".modal #mail_activity_schedule",
+            run: "click",
+        },
+        {
+            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Plan the handover to delivery') button[name=action_done]`,
+            content: "The planned step can be marked done",
             run: "click",
         },
         {
