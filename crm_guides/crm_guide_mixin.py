@@ -723,14 +723,8 @@ class CrmGuideMixin(models.AbstractModel):
         activities = self._guide_create_activities(
             [(records[row.res_id], row.step_id) for row in rows]
         )
-        for row, activity in zip(rows.sudo(), activities, strict=True):
-            row.write(
-                {
-                    "activity_id": activity.id,
-                    "date_deadline": activity.date_deadline,
-                    "user_id": activity.user_id.id,
-                }
-            )
+        for row, activity in zip(rows, activities, strict=True):
+            row._link_activity(activity)
         return activities
 
     def _guide_cancel_other_guides(self, old_guides):

@@ -308,6 +308,17 @@ class CrmGuideRecordStep(models.Model):
     # Business
     # ------------------------------------------------------------------
 
+    def _link_activity(self, activity):
+        """The step is planned as ``activity`` (as the system: callers check)."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "activity_id": activity.id,
+                "date_deadline": activity.date_deadline,
+                "user_id": activity.user_id.id,
+            }
+        )
+
     def _set_state(self, state, messages=None):
         """Write a state on the rows (as the system: callers check the rights)
         and refresh what depends on it on the records. ``messages`` maps a row

@@ -40,13 +40,7 @@ class MailActivity(models.Model):
             and not row.activity_id
             and (row.res_model, row.res_id) == (self.res_model, self.res_id)
         ):
-            row.write(
-                {
-                    "activity_id": self.id,
-                    "date_deadline": self.date_deadline,
-                    "user_id": self.user_id.id,
-                }
-            )
+            row._link_activity(self)
 
     def _action_done(self, feedback=False, attachment_ids=None):
         """Marking a guide activity done anywhere (chatter, activity view,

@@ -31,6 +31,23 @@ class TestGuideTours(HttpCase):
             }
         )
 
+    def _tour_lead(self, name, stage, customer, email):
+        """An opportunity of the tour salesman in a stage of the demo guide."""
+        return self.env["crm.lead"].create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "team_id": self.team.id,
+                "user_id": self.salesman.id,
+                "partner_id": self.env["res.partner"]
+                .create({"name": customer, "email": email})
+                .id,
+                "stage_id": self.env.ref(
+                    f"crm_workflow_guide.crm_stage_{stage}_demo"
+                ).id,
+            }
+        )
+
     def test_follow_the_guide(self):
         self.assertEqual(
             self.lead.guide_id, self.env.ref("crm_workflow_guide.crm_guide_sales_demo")
@@ -87,17 +104,8 @@ class TestGuideTours(HttpCase):
         )
 
     def test_from_quote_to_won(self):
-        lead = self.env["crm.lead"].create(
-            {
-                "name": "Tour deal at Quote",
-                "type": "opportunity",
-                "team_id": self.team.id,
-                "user_id": self.salesman.id,
-                "partner_id": self.env["res.partner"]
-                .create({"name": "Tour Customer", "email": "tour.customer@example.com"})
-                .id,
-                "stage_id": self.env.ref("crm_workflow_guide.crm_stage_quote_demo").id,
-            }
+        lead = self._tour_lead(
+            "Tour deal at Quote", "quote", "Tour Customer", "tour.customer@example.com"
         )
         self.start_tour(
             f"/odoo/crm/{lead.id}",
@@ -108,17 +116,8 @@ class TestGuideTours(HttpCase):
         self.assertEqual(lead.probability, 100)
 
     def test_first_stage(self):
-        lead = self.env["crm.lead"].create(
-            {
-                "name": "Tour deal at Lead",
-                "type": "opportunity",
-                "team_id": self.team.id,
-                "user_id": self.salesman.id,
-                "partner_id": self.env["res.partner"]
-                .create({"name": "Tour Prospect", "email": "tour.prospect@example.com"})
-                .id,
-                "stage_id": self.env.ref("crm_workflow_guide.crm_stage_lead_demo").id,
-            }
+        lead = self._tour_lead(
+            "Tour deal at Lead", "lead", "Tour Prospect", "tour.prospect@example.com"
         )
         self.start_tour(
             f"/odoo/crm/{lead.id}",
