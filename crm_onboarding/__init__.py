@@ -1,2 +1,4 @@
 """CRM onboarding and user adoption (implementation checklist, ambassador,
-adoption figures, rewards). Filled by the onboarding issues."""
+adoption figures, rewards)."""
+
+from . import res_company
