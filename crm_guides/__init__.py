@@ -1,5 +1,6 @@
 from . import crm_guide
 from . import crm_guide_stage
+from . import mail_activity_plan
 from . import crm_guide_step
 from . import crm_guide_record_step
 from . import crm_guide_mixin

@@ -82,7 +82,7 @@ class CrmGuide(models.Model):
             if name in self.env and not self.env[name]._abstract
         ]
 
-    @api.depends("guide_stage_ids.step_ids")
+    @api.depends("guide_stage_ids.step_ids", "guide_stage_ids.step_ids.active")
     def _compute_step_count(self):
         for guide in self:
             guide.step_count = len(guide.guide_stage_ids.step_ids)
@@ -96,6 +96,7 @@ class CrmGuide(models.Model):
         "guide_stage_ids.step_ids.auto_schedule",
         "guide_stage_ids.step_ids.is_required",
         "guide_stage_ids.step_ids.delay_count",
+        "guide_stage_ids.step_ids.delay_unit",
     )
     def _compute_preview_html(self):
         texts = {
@@ -103,9 +104,13 @@ class CrmGuide(models.Model):
             "suggested": self.env._("suggested"),
             "required": self.env._("required"),
             "blocking": self.env._("blocking"),
-            "days": self.env._("due after %s days"),
             "empty": self.env._("No follow-up or document yet."),
         }
+        units = dict(
+            self.env["crm.guide.step"]._fields["delay_unit"]._description_selection(
+                self.env
+            )
+        )
         for guide in self:
             cards = []
             for guide_stage in guide.guide_stage_ids:
@@ -118,7 +123,13 @@ class CrmGuide(models.Model):
                     if step.is_required:
                         badges.append(texts["required"])
                     if step.delay_count:
-                        badges.append(texts["days"] % step.delay_count)
+                        badges.append(
+                            self.env._(
+                                "due %(count)s %(unit)s after entry",
+                                count=step.delay_count,
+                                unit=units.get(step.delay_unit, step.delay_unit),
+                            )
+                        )
                     steps.append(
                         Markup(
                             '<li class="mb-1">'
@@ -170,11 +181,6 @@ class CrmGuide(models.Model):
         for guide in self:
             guide.record_count = counts.get(guide, 0)
 
-    @api.constrains("team_ids")
-    def _check_team_ids(self):
-        # Re-check the guide's stages: a stage of a team must belong to a served team.
-        self.guide_stage_ids._check_stage_id()
-
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         if "name" not in (default or {}):
@@ -194,36 +200,25 @@ class CrmGuide(models.Model):
                 )
             )
 
-    @api.model
-    def action_open_for_stage(self, stage_id):
-        """'Edit guide for this stage' from the pipeline's column menu: the
-        guide using the stage, the guides using it, or a new guide."""
-        guides = (
-            self.env["crm.guide.stage"].search([("stage_id", "=", stage_id)]).guide_id
-        )
-        action = {
+    def write(self, vals):
+        result = super().write(vals)
+        if {"name", "res_model", "company_id", "active"} & set(vals):
+            self.with_context(active_test=False).guide_stage_ids._guide_sync_plans()
+        return result
+
+    def _guide_records_action(self):
+        """The window action listing the records of the guide's model."""
+        self.ensure_one()
+        return {
             "type": "ir.actions.act_window",
-            "res_model": "crm.guide",
-            "name": self.env._("Workflow Guides"),
-            "context": {"default_guide_stage_ids": [(0, 0, {"stage_id": stage_id})]},
+            "res_model": self.res_model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
         }
-        if len(guides) == 1:
-            action.update(res_id=guides.id, view_mode="form", views=[(False, "form")])
-        elif guides:
-            action.update(
-                domain=[("id", "in", guides.ids)],
-                view_mode="list,form",
-                views=[(False, "list"), (False, "form")],
-            )
-        else:
-            action.update(view_mode="form", views=[(False, "form")])
-        return action
 
     def action_open_records(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crm.crm_lead_action_pipeline"
-        )
+        action = self._guide_records_action()
         action.update(
             {
                 "domain": [("guide_id", "=", self.id)],

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_list
 
 from . import engine
 from .exceptions import GuideBlockedError
@@ -24,9 +25,13 @@ class CrmGuideMixin(models.AbstractModel):
 
     Class attributes configure it:
 
-    * ``_guide_stage_field``: field holding the record's own stage (a
-      Many2one mapped by ``crm.guide.stage.stage_id``), or ``None`` when the
-      guide stage itself is the record's status;
+    * ``_guide_stage_field``: the record's own status, whatever its kind: a
+      Many2one (crm.lead: ``stage_id``; the guide stage maps to it through a
+      Many2one of ``crm.guide.stage`` named by ``_guide_stage_link``, by
+      default the same name, which the model's glue adds), a Selection (the
+      guide stage maps to a value of it, ``crm.guide.stage.status_value``), or
+      ``None`` when the guide stage itself is the record's status (quotations,
+      projects);
     * ``_guide_team_field``, ``_guide_user_field``, ``_guide_company_field``:
       the record's team (which guides apply, team leader), salesperson
       (default assignee) and company; ``None`` when the model has none. The
@@ -38,13 +43,20 @@ class CrmGuideMixin(models.AbstractModel):
     :meth:`_guide_open_domain` (closed records do not rot),
     :meth:`_guide_get_responsible` and :meth:`_guide_prepare_activity_vals`.
 
-    The model must also be a ``mail.thread`` with ``mail.activity.mixin``.
+    Further hooks: :meth:`_guide_after_enter` (records entered a stage),
+    :meth:`_guide_salesperson` / :meth:`_guide_team_leader` (assignees of
+    steps), :meth:`_guide_blocking_error` (the message of a refused move,
+    built apart from the rule in :meth:`_guide_blocked_moves`).
+
+    The model must also be a ``mail.thread``; activities come with this mixin.
     """
 
     _name = "crm.guide.mixin"
+    _inherit = ["mail.activity.mixin"]
     _description = "Workflow Guide Mixin"
 
     _guide_stage_field = "stage_id"
+    _guide_stage_link = None
     _guide_team_field = "team_id"
     _guide_user_field = "user_id"
     _guide_company_field = "company_id"
@@ -213,13 +225,72 @@ class CrmGuideMixin(models.AbstractModel):
             ) % (self.env._("Guide stages"), Markup("").join(items))
 
     def _guide_depends(self):
-        return [f for f in (self._guide_team_field, self._guide_company_field) if f]
+        return [
+            f
+            for f in (self._guide_team_field, self._guide_company_field)
+            if f and f in self._fields
+        ]
 
     def _guide_stage_depends(self):
-        depends = ["guide_id", "guide_id.guide_stage_ids.stage_id"]
-        if self._guide_stage_field:
-            depends.append(self._guide_stage_field)
+        depends = ["guide_id", "guide_id.guide_stage_ids"]
+        link = self._guide_stage_link_field()
+        if link and link in self.env["crm.guide.stage"]._fields:
+            depends += [self._guide_stage_field, f"guide_id.guide_stage_ids.{link}"]
         return depends
+
+    # ------------------------------------------------------------------
+    # Status abstraction
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _guide_status_field(self):
+        """The record's own status field, or None when the guide stage is the
+        status."""
+        return self._fields.get(self._guide_stage_field or "")
+
+    @api.model
+    def _guide_stage_link_field(self):
+        """Field of ``crm.guide.stage`` holding the status value a guide stage
+        stands for: ``status_value`` for a Selection status, a Many2one named
+        ``_guide_stage_link`` (default: as the status field) for a Many2one
+        status, None when the guide stage is the status."""
+        field = self._guide_status_field()
+        if field is None:
+            return None
+        if field.type == "selection":
+            return "status_value"
+        return self._guide_stage_link or field.name
+
+    @api.model
+    def _guide_status_key(self, value):
+        """A status value (of a record or of a write) as a comparable key: an
+        id for a Many2one status (``"3"`` is 3), the key for a Selection."""
+        field = self._guide_status_field()
+        if field is None or field.type != "many2one":
+            return value or None
+        if isinstance(value, models.BaseModel):
+            return value.id or None
+        if isinstance(value, str):
+            try:
+                value = int(value)
+            except ValueError as exc:
+                raise UserError(
+                    self.env._(
+                        "%(value)s is not a valid %(field)s.",
+                        value=value,
+                        field=field.string,
+                    )
+                ) from exc
+        return value or None
+
+    def _guide_record_status_key(self):
+        self.ensure_one()
+        return self._guide_status_key(self[self._guide_stage_field])
+
+    @api.model
+    def _guide_status_value(self, guide_stage):
+        """What to write in the status field to put a record in ``guide_stage``."""
+        return guide_stage._guide_status_key()
 
     @api.depends(lambda self: self._guide_depends())
     def _compute_guide_id(self):
@@ -234,13 +305,14 @@ class CrmGuideMixin(models.AbstractModel):
 
     @api.depends(lambda self: self._guide_stage_depends())
     def _compute_guide_stage_id(self):
-        stage_field = self._guide_stage_field
         guide_stages = self.guide_id.guide_stage_ids
-        if stage_field:
-            by_stage = {(gs.guide_id.id, gs.stage_id.id): gs for gs in guide_stages}
+        if self._guide_stage_field:
+            by_stage = {
+                (gs.guide_id.id, gs._guide_status_key()): gs for gs in guide_stages
+            }
             for rec in self:
                 rec.guide_stage_id = by_stage.get(
-                    (rec.guide_id.id, rec[stage_field].id), False
+                    (rec.guide_id.id, rec._guide_record_status_key()), False
                 )
             return
         for rec in self:
@@ -375,7 +447,7 @@ class CrmGuideMixin(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             self._guide_check_protected(vals)
-            self._guide_translate_stage_vals(vals)
+            self._guide_normalize_vals(vals)
         records = super().create(vals_list)
         entered = records.filtered("guide_stage_id")
         if entered:
@@ -384,14 +456,15 @@ class CrmGuideMixin(models.AbstractModel):
 
     def write(self, vals):
         self._guide_check_protected(vals)
-        self._guide_translate_stage_vals(vals)
+        vals = dict(vals)
+        self._guide_normalize_vals(vals)
         status_field = self._guide_stage_field or "guide_stage_id"
-        watched = {status_field, "guide_id", *self._guide_depends()}
+        watched = {status_field, "guide_id", "guide_stage_id", *self._guide_depends()}
         if not self or watched.isdisjoint(vals):
             return super().write(vals)
+        # every rule is checked before anything is written
+        self._guide_check_move(vals)
         before = {rec.id: (rec.guide_id, rec.guide_stage_id) for rec in self}
-        if status_field in vals:
-            self._guide_check_blocking(vals)
         result = super().write(vals)
         switched = self.filtered(
             lambda rec: before[rec.id][0] and rec.guide_id != before[rec.id][0]
@@ -418,7 +491,7 @@ class CrmGuideMixin(models.AbstractModel):
         rows.unlink()
         return result
 
-    @api.constrains("guide_id")
+    @api.constrains("guide_id", "guide_stage_id")
     def _check_guide_id(self):
         for rec in self:
             if rec.guide_id and not rec._guide_matches(rec.guide_id):
@@ -428,6 +501,16 @@ class CrmGuideMixin(models.AbstractModel):
                         "made for other records, another sales team or another "
                         "company.",
                         guide=rec.guide_id.display_name,
+                        record=rec.display_name,
+                    )
+                )
+            if rec.guide_stage_id and rec.guide_stage_id.guide_id != rec.guide_id:
+                raise ValidationError(
+                    self.env._(
+                        "The stage %(stage)s belongs to the guide %(other)s, not to "
+                        "the guide of %(record)s.",
+                        stage=rec.guide_stage_id.name,
+                        other=rec.guide_stage_id.guide_id.display_name,
                         record=rec.display_name,
                     )
                 )
@@ -446,33 +529,78 @@ class CrmGuideMixin(models.AbstractModel):
                 )
             )
 
-    def _guide_translate_stage_vals(self, vals):
-        """Writing a guide stage on a model with its own stage field moves the
-        record to that stage: one path for every way of moving."""
-        stage_field = self._guide_stage_field
-        if not stage_field or "guide_stage_id" not in vals:
-            return
-        guide_stage = self.env["crm.guide.stage"].browse(vals.pop("guide_stage_id"))
-        if guide_stage:
-            vals[stage_field] = guide_stage.stage_id.id
-            vals.setdefault("guide_id", guide_stage.guide_id.id)
+    @api.model
+    def _guide_normalize_id(self, value, comodel, label):
+        """An id sent over RPC or import as ``"3"``, ``3``, ``False`` or a
+        record; anything else is refused with a clear message."""
+        if isinstance(value, models.BaseModel):
+            return value.id
+        if value in (False, None, 0, ""):
+            return False
+        try:
+            value = int(value)
+        except (TypeError, ValueError) as exc:
+            raise UserError(
+                self.env._("%(value)s is not a valid %(field)s.", value=value, field=label)
+            ) from exc
+        if not self.env[comodel].browse(value).exists():
+            raise UserError(
+                self.env._(
+                    "The %(field)s %(value)s does not exist.", value=value, field=label
+                )
+            )
+        return value
+
+    def _guide_normalize_vals(self, vals):
+        """Normalise the guide values of a create/write (``"3"`` is guide 3)
+        and turn a written guide stage into the record's own status, so that
+        every way of moving goes through one path."""
+        if "guide_id" in vals:
+            vals["guide_id"] = self._guide_normalize_id(
+                vals["guide_id"], "crm.guide", self.env._("guide")
+            )
+        if "guide_stage_id" in vals:
+            vals["guide_stage_id"] = self._guide_normalize_id(
+                vals["guide_stage_id"], "crm.guide.stage", self.env._("guide stage")
+            )
+            guide_stage = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])
+            if guide_stage:
+                vals.setdefault("guide_id", guide_stage.guide_id.id)
+            if self._guide_stage_field:
+                vals.pop("guide_stage_id")
+                if guide_stage:
+                    vals[self._guide_stage_field] = self._guide_status_value(
+                        guide_stage
+                    )
+        status_field = self._guide_status_field()
+        if status_field is not None and status_field.name in vals:
+            if status_field.type == "many2one":
+                vals[status_field.name] = self._guide_normalize_id(
+                    vals[status_field.name],
+                    status_field.comodel_name,
+                    status_field.string,
+                )
 
     # ------------------------------------------------------------------
     # Hooks
     # ------------------------------------------------------------------
 
-    def _guide_matches(self, guide):
-        """Whether ``guide`` may be followed by this record (team, company)."""
+    def _guide_matches(self, guide, team=None, company=None):
+        """Whether ``guide`` may be followed by this record (team, company).
+        ``team`` / ``company`` predict the answer for values being written."""
         self.ensure_one()
         if guide.res_model != self._name:
             return False
-        company = (
-            self[self._guide_company_field] if self._guide_company_field else False
-        )
-        if guide.company_id and company and guide.company_id != company:
+        if company is None:
+            company = (
+                self[self._guide_company_field] if self._guide_company_field else False
+            )
+        # a record without company follows only guides without company
+        if guide.company_id and guide.company_id != company:
             return False
-        team = self[self._guide_team_field] if self._guide_team_field else False
-        return not guide.team_ids or team in guide.team_ids
+        if team is None:
+            team = self[self._guide_team_field] if self._guide_team_field else False
+        return not guide.team_ids or bool(team and team in guide.team_ids)
 
     def _guide_is_exempt_move(self, target):
         """Moves to ``target`` (a value of the status field) are never refused."""
@@ -488,11 +616,6 @@ class CrmGuideMixin(models.AbstractModel):
         """Domain of the records that are not closed (see _guide_is_closed)."""
         return []
 
-    def _guide_forward_outside(self, target):
-        """The records for which moving to ``target``, a stage that is not in
-        their guide, goes forward (refused while required steps are open)."""
-        return self.browse()
-
     def _guide_finish(self):
         """What comes after the guide's last stage (e.g. mark the opportunity
         won): do it and return an action, or return None when the model has no
@@ -503,19 +626,50 @@ class CrmGuideMixin(models.AbstractModel):
         """Name of :meth:`_guide_finish` for the prompt, e.g. "mark it as won"."""
         return ""
 
-    def _guide_get_responsible(self, step):
-        """User an activity of ``step`` is assigned to on this record."""
+    def _guide_after_enter(self):
+        """These records just entered their guide stage (their steps have
+        rows and the automatic ones are planned). Meant to be overridden."""
+        return None
+
+    def _guide_salesperson(self):
+        """The record's salesperson (default assignee of its steps)."""
         self.ensure_one()
-        salesperson = self[self._guide_user_field] if self._guide_user_field else None
-        if step.responsible == "user" and step.user_id:
-            return step.user_id
-        if step.responsible == "current_user":
-            return self.env.user
-        if step.responsible == "team_leader" and self._guide_team_field:
-            leader = self[self._guide_team_field].user_id
-            if leader:
-                return leader
-        return salesperson or step.activity_type_id.default_user_id or self.env.user
+        return (
+            self[self._guide_user_field]
+            if self._guide_user_field
+            else self.env["res.users"]
+        )
+
+    def _guide_team_leader(self):
+        """The leader of the record's team, if the model has teams."""
+        self.ensure_one()
+        if not self._guide_team_field:
+            return self.env["res.users"]
+        team = self[self._guide_team_field]
+        return team.user_id if "user_id" in team._fields else self.env["res.users"]
+
+    def _guide_can_leave_guide(self):
+        """Whether the current user may take a blocked record out of its guide
+        (switch or clear the guide, change the team or company)."""
+        return self.env.su or self.env.user.has_group(
+            "crm_workflow_guide.crm_workflow_guide_group_designer"
+        )
+
+    def _guide_get_responsible(self, step):
+        """User an activity of ``step`` is assigned to on this record: the
+        step's activity template decides (``_determine_responsible``; "ask at
+        launch" is the user who moves the record), then the salesperson,
+        then the current user."""
+        self.ensure_one()
+        responsible = step.template_id._determine_responsible(self.env.user, self)[
+            "responsible"
+        ]
+        return (
+            responsible
+            or self._guide_salesperson()
+            or step.activity_type_id.default_user_id
+            or self.env.user
+        )
 
     def _guide_prepare_activity_vals(self, step, today):
         """Values of the activity planned for ``step`` on this record."""
@@ -529,7 +683,7 @@ class CrmGuideMixin(models.AbstractModel):
             "activity_type_id": activity_type.id,
             "summary": step.summary or step.name,
             "note": step.note or activity_type.default_note,
-            "date_deadline": engine.deadline(today, step.delay_count),
+            "date_deadline": step._guide_deadline(today),
             "user_id": self._guide_get_responsible(step).id,
             "automated": True,
         }
@@ -540,7 +694,7 @@ class CrmGuideMixin(models.AbstractModel):
             self[self._guide_company_field] if self._guide_company_field else False
         )
         return {
-            "res_model": self._name,
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
             "res_id": self.id,
             "step_id": step.id,
             "company_id": company.id if company else False,
@@ -550,52 +704,155 @@ class CrmGuideMixin(models.AbstractModel):
         }
 
     # ------------------------------------------------------------------
-    # Engine
+    # Engine: the gate
     # ------------------------------------------------------------------
 
-    def _guide_target_stages(self, vals):
-        """``{record id: guide stage}`` the write ``vals`` moves each record to."""
-        stage_field = self._guide_stage_field
-        if not stage_field:
-            target = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])
-            return {rec.id: target for rec in self}
-        target_stage_id = vals[stage_field]
-        by_guide = {
-            gs.guide_id.id: gs
-            for gs in self.guide_id.guide_stage_ids
-            if gs.stage_id.id == target_stage_id
-        }
-        return {
-            rec.id: by_guide.get(rec.guide_id.id, self.env["crm.guide.stage"])
-            for rec in self
-        }
-
-    def _guide_check_blocking(self, vals):
-        """Refuse, before anything is written, to move records forward out of a
-        blocking stage while required steps are open."""
-        status_field = self._guide_stage_field or "guide_stage_id"
-        target_value = vals[status_field]
-        if target_value and self._guide_is_exempt_move(
-            self.env[self._fields[status_field].comodel_name].browse(target_value)
-        ):
-            return
-        candidates = self.filtered(
-            lambda rec: rec.guide_stage_id.is_blocking
-            and ("guide_id" not in vals or vals["guide_id"] == rec.guide_id.id)
+    def _guide_predict(self, vals):
+        """``{record id: (guide, guide stage)}`` after the write ``vals``, as the
+        ORM will compute them, without writing anything."""
+        Guide, GuideStage = self.env["crm.guide"], self.env["crm.guide.stage"]
+        team_field, company_field = self._guide_team_field, self._guide_company_field
+        changes_scope = bool(
+            {f for f in (team_field, company_field) if f} & set(vals)
         )
-        if not candidates:
-            return
-        targets = candidates._guide_target_stages(vals)
-        target = self.env[self._fields[status_field].comodel_name].browse(target_value)
-        inside = candidates.filtered(lambda rec: targets[rec.id])
-        moving = inside.filtered(
-            lambda rec: engine.is_forward(
-                rec.guide_stage_id._sort_key(), targets[rec.id]._sort_key()
-            )
-        ) | (candidates - inside)._guide_forward_outside(target)
-        required = moving.guide_stage_id.step_ids.filtered("is_required")
+        guides = None
+        result = {}
+        for rec in self:
+            if "guide_id" in vals:
+                guide = Guide.browse(vals["guide_id"])
+            elif changes_scope:
+                team = (
+                    self.env[rec._fields[team_field].comodel_name].browse(vals[team_field])
+                    if team_field and team_field in vals
+                    else None
+                )
+                company = (
+                    self.env["res.company"].browse(vals[company_field])
+                    if company_field and company_field in vals
+                    else None
+                )
+                if rec.guide_id and rec._guide_matches(rec.guide_id, team, company):
+                    guide = rec.guide_id
+                else:
+                    if guides is None:
+                        guides = Guide.search([("res_model", "=", self._name)])
+                    guide = next(
+                        (g for g in guides if rec._guide_matches(g, team, company)),
+                        Guide,
+                    )
+            else:
+                guide = rec.guide_id
+            if self._guide_stage_field:
+                key = (
+                    self._guide_status_key(vals[self._guide_stage_field])
+                    if self._guide_stage_field in vals
+                    else rec._guide_record_status_key()
+                )
+                stage = guide.guide_stage_ids.filtered(
+                    lambda gs, key=key: key is not None and gs._guide_status_key() == key
+                )[:1]
+            elif "guide_stage_id" in vals:
+                stage = GuideStage.browse(vals["guide_stage_id"])
+            elif guide == rec.guide_id:
+                stage = rec.guide_stage_id
+            else:
+                stage = guide.guide_stage_ids[:1]
+            result[rec.id] = (guide, stage)
+        return result
+
+    def _guide_status_positions(self, keys):
+        """``{status key: position}`` in the order of the status itself (the
+        pipeline's order for a Many2one, the list's for a Selection)."""
+        field = self._guide_status_field()
+        keys = {key for key in keys if key is not None}
+        if field is None or not keys:
+            return {}
+        if field.type == "selection":
+            order = [v for v, __ in field._description_selection(self.env)]
+            return {key: order.index(key) for key in keys if key in order}
+        ordered = (
+            self.env[field.comodel_name]
+            .with_context(active_test=False)
+            .search([("id", "in", list(keys))])
+        )
+        return {record_id: index for index, record_id in enumerate(ordered.ids)}
+
+    def _guide_gate_stages(self, predicted, vals):
+        """``{record id: guide stages the move passes}``: the stages of the
+        guide from the current stage (from the guide's first stage when there
+        is none) up to the target, target excluded, for forward moves. A
+        target outside the guide is forward when it comes later in the
+        status's own order."""
+        status_field = self._guide_stage_field or "guide_stage_id"
+        moving = status_field in vals
+        positions = None
+        gates = {}
+        for rec in self:
+            guide, target = predicted[rec.id]
+            if not guide:
+                continue
+            current = rec.guide_stage_id if guide == rec.guide_id else False
+            if target and current == target:
+                continue
+            if not moving and guide == rec.guide_id:
+                continue
+            stages = guide.guide_stage_ids
+            if target:
+                if current and not engine.is_forward(
+                    current._sort_key(), target._sort_key()
+                ):
+                    continue
+                passed = stages.filtered(
+                    lambda gs, t=target, c=current: engine.is_forward(
+                        gs._sort_key(), t._sort_key()
+                    )
+                    and (not c or not engine.is_forward(gs._sort_key(), c._sort_key()))
+                )
+            else:
+                # a status outside the guide: forward in the status's order
+                key = (
+                    self._guide_status_key(vals[self._guide_stage_field])
+                    if self._guide_stage_field and moving
+                    else None
+                )
+                if key is None:
+                    continue
+                if positions is None:
+                    positions = self._guide_status_positions(
+                        {key}
+                        | {gs._guide_status_key() for gs in self.guide_id.guide_stage_ids}
+                        | {r._guide_record_status_key() for r in self}
+                    )
+                if key not in positions:
+                    continue
+                passed = stages.filtered(
+                    lambda gs, k=key, c=current: positions.get(
+                        gs._guide_status_key(), -1
+                    )
+                    < positions[k]
+                    and (not c or not engine.is_forward(gs._sort_key(), c._sort_key()))
+                )
+                if current and current not in passed:
+                    continue
+            passed = passed.filtered("is_blocking")
+            if passed:
+                gates[rec.id] = passed
+        return gates
+
+    def _guide_blocked_moves(self, gates):
+        """The rule: ``{record id: required steps still open}`` for the
+        ``gates`` (``{record id: guide stages passed}``). A required step is
+        open unless its row is done or not applicable; a stage never entered
+        has no rows, so its required steps are open."""
+        if not gates:
+            return {}
+        required = (
+            self.env["crm.guide.stage"]
+            .concat(*gates.values())
+            .step_ids.filtered("is_required")
+        )
         if not required:
-            return
+            return {}
         closed = defaultdict(set)
         rows = (
             self.env["crm.guide.record.step"]
@@ -603,7 +860,7 @@ class CrmGuideMixin(models.AbstractModel):
             .search_fetch(
                 [
                     ("res_model", "=", self._name),
-                    ("res_id", "in", moving.ids),
+                    ("res_id", "in", list(gates)),
                     ("step_id", "in", required.ids),
                     ("state", "in", list(engine.CLOSED_STATES)),
                 ],
@@ -612,34 +869,100 @@ class CrmGuideMixin(models.AbstractModel):
         )
         for row in rows:
             closed[row.res_id].add(row.step_id.id)
-        lines = []
-        for rec in moving:
-            stage_required = rec.guide_stage_id.step_ids.filtered("is_required")
-            missing = engine.missing_required_steps(stage_required.ids, closed[rec.id])
+        blocked = {}
+        for rec_id, stages in gates.items():
+            stage_required = stages.step_ids.filtered("is_required")
+            missing = engine.missing_required_steps(stage_required.ids, closed[rec_id])
             if missing:
-                lines.append(
-                    self.env._(
-                        "- %(record)s (stage %(stage)s): %(steps)s",
-                        record=rec.display_name,
-                        stage=rec.guide_stage_id.name,
-                        steps=", ".join(
-                            self.env["crm.guide.step"].browse(missing).mapped("name")
-                        ),
-                    )
-                )
-        if lines:
-            raise GuideBlockedError(
-                self.env._(
-                    "These records cannot move forward yet: their current stage "
-                    "requires steps that are neither done nor marked not applicable.\n"
-                    "%(lines)s",
-                    lines="\n".join(lines),
+                blocked[rec_id] = self.env["crm.guide.step"].browse(missing)
+        return blocked
+
+    def _guide_blocking_error(self, blocked, leaving=False):
+        """The message of a refused move (and the action opening the missing
+        steps), built apart from the rule."""
+        records = self.browse(list(blocked))
+        lines = [
+            self.env._(
+                "- %(record)s: %(steps)s",
+                record=rec.display_name,
+                steps=format_list(
+                    self.env,
+                    [
+                        self.env._(
+                            "%(step)s (%(stage)s)",
+                            step=step.name,
+                            stage=step.guide_stage_id.name,
+                        )
+                        for step in blocked[rec.id]
+                    ],
                 ),
-                self.env["crm.guide.record.step"]._action_open_missing(
-                    self._name, moving.ids, required.ids
-                ),
-                self.env._("Open the missing steps"),
             )
+            for rec in records
+        ]
+        if leaving:
+            message = self.env._(
+                "These records cannot leave their guide yet: required steps of "
+                "their blocking stages are neither done nor marked not "
+                "applicable. Ask a guide designer or a sales manager to change "
+                "the guide.\n%(lines)s",
+                lines="\n".join(lines),
+            )
+        else:
+            message = self.env._(
+                "These records cannot move forward yet: required steps of the "
+                "blocking stages on their way are neither done nor marked not "
+                "applicable.\n%(lines)s",
+                lines="\n".join(lines),
+            )
+        steps = self.env["crm.guide.step"].concat(*blocked.values())
+        return GuideBlockedError(
+            message,
+            self.env["crm.guide.record.step"]._action_open_missing(
+                self._name, records.ids, steps.ids
+            ),
+            self.env._("Open the missing steps"),
+        )
+
+    def _guide_check_move(self, vals):
+        """Refuse, before anything is written, a write that would pass a
+        blocking stage with required steps open, or take a blocked record out
+        of its guide (unless the user may)."""
+        status_field = self._guide_stage_field or "guide_stage_id"
+        if status_field in vals and vals[status_field]:
+            target = (
+                self.env[self._fields[status_field].comodel_name].browse(
+                    vals[status_field]
+                )
+                if self._fields[status_field].type == "many2one"
+                else vals[status_field]
+            )
+            if self._guide_is_exempt_move(target):
+                return
+        predicted = self._guide_predict(vals)
+        leaving = self.filtered(
+            lambda rec: rec.guide_id and predicted[rec.id][0] != rec.guide_id
+        )
+        may_leave = leaving and self._guide_can_leave_guide()
+        if leaving and not may_leave:
+            # a blocked record stays in its guide
+            blocked = leaving._guide_blocked_moves(
+                {
+                    rec.id: rec.guide_stage_id
+                    for rec in leaving
+                    if rec.guide_stage_id.is_blocking
+                }
+            )
+            if blocked:
+                raise leaving._guide_blocking_error(blocked, leaving=True)
+        movers = self - leaving if may_leave else self
+        gates = movers._guide_gate_stages(predicted, vals)
+        blocked = movers._guide_blocked_moves(gates)
+        if blocked:
+            raise movers._guide_blocking_error(blocked)
+
+    # ------------------------------------------------------------------
+    # Engine: entering a stage
+    # ------------------------------------------------------------------
 
     def _guide_enter_stage(self, touch=True):
         """Records entered their guide stage: give every step of the stage a
@@ -662,7 +985,6 @@ class CrmGuideMixin(models.AbstractModel):
             and row.step_id.auto_schedule
         )
         known = {(row.res_id, row.step_id.id) for row in existing - stale}
-        stale.unlink()
         to_plan, create_vals = [], []
         for rec in self:
             for step in rec.guide_stage_id.step_ids:
@@ -674,14 +996,60 @@ class CrmGuideMixin(models.AbstractModel):
                     create_vals.append(rec._guide_prepare_record_step_vals(step))
         if to_plan:
             activities = self._guide_create_activities(to_plan)
-            create_vals += [
-                rec._guide_prepare_record_step_vals(step, activity)
-                for (rec, step), activity in zip(to_plan, activities, strict=True)
-            ]
+            stale_by_key = {(row.res_id, row.step_id.id): row for row in stale}
+            for (rec, step), activity in zip(to_plan, activities, strict=True):
+                row = stale_by_key.get((rec.id, step.id))
+                if row:
+                    row._link_activity(activity)
+                else:
+                    create_vals.append(
+                        rec._guide_prepare_record_step_vals(step, activity)
+                    )
         if create_vals:
             RecordStep.create(create_vals)
         if touch:
             self.sudo().write({"guide_date_last_move": fields.Datetime.now()})
+        self._guide_after_enter()
+
+    @api.model
+    def _guide_ensure_rows(self, steps):
+        """Records of this model standing in the stages of ``steps`` get a row
+        for each (active) step they lack: a step or stage added later, or a
+        guide stage recomputed. Rows only, in one create: nothing is planned
+        (the salesperson plans them from the guide)."""
+        steps = steps.filtered("active")
+        if not steps:
+            return
+        self.env.flush_all()
+        records = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("guide_stage_id", "in", steps.guide_stage_id.ids)])
+        )
+        if not records:
+            return
+        existing = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", records.ids),
+                    ("step_id", "in", steps.ids),
+                ],
+                ["res_id", "step_id"],
+            )
+        )
+        known = {(row.res_id, row.step_id.id) for row in existing}
+        steps_by_stage = steps.grouped("guide_stage_id")
+        create_vals = [
+            rec._guide_prepare_record_step_vals(step)
+            for rec in records
+            for step in steps_by_stage.get(rec.guide_stage_id, ())
+            if (rec.id, step.id) not in known
+        ]
+        if create_vals:
+            self.env["crm.guide.record.step"].sudo().create(create_vals)
 
     def _guide_create_activities(self, record_steps):
         """Plan the activities of ``[(record, step), ...]`` in one create, as the
@@ -850,7 +1218,9 @@ class CrmGuideMixin(models.AbstractModel):
             following = rec._guide_next_guide_stage()
             if following:
                 target = (
-                    following.stage_id.id if self._guide_stage_field else following.id
+                    self._guide_status_value(following)
+                    if self._guide_stage_field
+                    else following.id
                 )
                 groups[target] |= rec
             elif rec.guide_id and rec._guide_finish_label():

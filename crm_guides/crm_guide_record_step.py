@@ -23,7 +23,22 @@ class CrmGuideRecordStep(models.Model):
     _order = "guide_stage_sequence, sequence, id"
     _rec_name = "name"
 
-    res_model = fields.Char("Document Model", required=True, index=True, readonly=True)
+    res_model_id = fields.Many2one(
+        "ir.model",
+        "Document Model",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="cascade",
+        help="A model that goes away (its module uninstalled) takes its rows along.",
+    )
+    res_model = fields.Char(
+        "Document Model Name",
+        related="res_model_id.model",
+        store=True,
+        precompute=True,
+        index=True,
+    )
     res_id = fields.Many2oneReference(
         "Document ID", model_field="res_model", required=True, index=True, readonly=True
     )

@@ -5,12 +5,29 @@ from odoo.exceptions import ValidationError
 
 
 class CrmGuideStep(models.Model):
-    """A suggested follow-up (an activity) or document of a guide stage."""
+    """A follow-up (an activity) or a document of a guide stage.
+
+    A step *is* an Odoo activity plan template (``_inherits``) of its guide
+    stage's plan: activity type, summary, note, delay (count, unit, from) and
+    the assignee (``responsible_type`` with ``_determine_responsible``) are
+    the template's. The step adds what guides need: its name, whether it is
+    planned on stage entry or only suggested, whether it is required, its
+    purpose and its kind. A document step's e-mail template is the activity
+    type's (``mail.activity.type.mail_template_ids``).
+    """
 
     _name = "crm.guide.step"
     _description = "CRM Workflow Guide Step"
+    _inherits = {"mail.activity.plan.template": "template_id"}
     _order = "guide_stage_id, sequence, id"
 
+    template_id = fields.Many2one(
+        "mail.activity.plan.template",
+        string="Activity Template",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
     guide_stage_id = fields.Many2one(
         "crm.guide.stage",
         string="Guide Stage",
@@ -21,9 +38,11 @@ class CrmGuideStep(models.Model):
     guide_id = fields.Many2one(
         related="guide_stage_id.guide_id", store=True, index=True
     )
-    company_id = fields.Many2one(related="guide_stage_id.company_id", store=True)
-    res_model = fields.Selection(related="guide_stage_id.guide_id.res_model")
-    sequence = fields.Integer(default=10)
+    active = fields.Boolean(
+        default=True,
+        help="Archived steps are no longer planned when records enter the stage; "
+        "the records that went through them keep their history.",
+    )
     name = fields.Char(required=True, translate=True)
     purpose = fields.Char(
         translate=True,
@@ -34,21 +53,7 @@ class CrmGuideStep(models.Model):
         required=True,
         default="activity",
         help="A follow-up is done when its activity is marked done; a document "
-        "when it is sent.",
-    )
-    activity_type_id = fields.Many2one(
-        "mail.activity.type",
-        string="Activity Type",
-        domain="['|', ('res_model', '=', False), ('res_model', '=', res_model)]",
-        help="Type of the activity planned for this step. Empty: To-Do.",
-    )
-    summary = fields.Char(
-        translate=True, help="Summary of the planned activity. Empty: the step's name."
-    )
-    note = fields.Html(translate=True, help="Default text of the planned activity.")
-    delay_count = fields.Integer(
-        "Due After (Days)",
-        help="The activity is due this many days after the record enters the stage.",
+        "when it is sent (with the e-mail template of its activity type).",
     )
     auto_schedule = fields.Boolean(
         "Plan on Stage Entry",
@@ -60,65 +65,90 @@ class CrmGuideStep(models.Model):
         help="In a blocking stage, records cannot move forward while this step is "
         "neither done nor marked not applicable.",
     )
-    responsible = fields.Selection(
-        [
-            ("salesperson", "Salesperson of the record"),
-            ("team_leader", "Team leader"),
-            ("user", "Specific user"),
-            ("current_user", "User who moves the record"),
-        ],
-        string="Assigned To",
-        required=True,
-        default="salesperson",
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="User",
-        domain="[('share', '=', False)]",
-        help="Assignee when 'Assigned To' is 'Specific user'.",
-    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Document Template",
-        domain="[('model', '=', res_model)]",
-        help="Template proposed when the salesperson creates the document.",
+        compute="_compute_mail_template_id",
+        help="The e-mail template of the step's activity type made for these "
+        "records: proposed when the salesperson creates the document.",
     )
 
-    @api.constrains("delay_count")
-    def _check_delay_count(self):
+    @api.depends("activity_type_id.mail_template_ids", "res_model")
+    def _compute_mail_template_id(self):
         for step in self:
-            if step.delay_count < 0:
+            step.mail_template_id = step.activity_type_id.mail_template_ids.filtered(
+                lambda tpl, model=step.res_model: tpl.model == model
+            )[:1]
+
+    @api.constrains("delay_count", "delay_from")
+    def _check_delay(self):
+        for step in self:
+            if step.delay_count < 0 or step.delay_from != "after_plan_date":
                 raise ValidationError(
                     self.env._(
-                        "The step %(step)s cannot be due %(days)s days before the "
-                        "stage is entered: the delay cannot be negative.",
+                        "The step %(step)s must be due on or after the day the "
+                        "record enters the stage: use a delay of zero or more "
+                        "after the plan date.",
                         step=step.name,
-                        days=-step.delay_count,
                     )
                 )
 
-    @api.constrains("mail_template_id", "guide_stage_id")
-    def _check_mail_template_id(self):
-        for step in self.filtered("mail_template_id"):
-            if step.mail_template_id.model != step.guide_stage_id.guide_id.res_model:
-                raise ValidationError(
-                    self.env._(
-                        "The template %(template)s of the step %(step)s is made for "
-                        "%(model)s, not for the records this guide applies to.",
-                        template=step.mail_template_id.display_name,
-                        step=step.name,
-                        model=step.mail_template_id.model_id.name,
-                    )
-                )
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        # a guide step is due after the record enters the stage, assigned to
+        # the record's salesperson unless the designer says otherwise
+        if "delay_from" in fields_list:
+            defaults["delay_from"] = "after_plan_date"
+        if "responsible_type" in fields_list and not self.env.context.get(
+            "default_responsible_type"
+        ):
+            defaults["responsible_type"] = "salesperson"
+        return defaults
 
-    @api.constrains("responsible", "user_id")
-    def _check_user_id(self):
-        for step in self:
-            if step.responsible == "user" and not step.user_id:
-                raise ValidationError(
-                    self.env._(
-                        "The step %(step)s is assigned to a specific user: "
-                        "choose the user.",
-                        step=step.name,
-                    )
+    @api.model_create_multi
+    def create(self, vals_list):
+        guide_stages = self.env["crm.guide.stage"].browse(
+            [vals["guide_stage_id"] for vals in vals_list if vals.get("guide_stage_id")]
+        )
+        guide_stages.sudo()._guide_create_plans()
+        for vals in vals_list:
+            if vals.get("guide_stage_id") and not vals.get("plan_id"):
+                vals["plan_id"] = (
+                    self.env["crm.guide.stage"]
+                    .browse(vals["guide_stage_id"])
+                    .sudo()
+                    .plan_id.id
                 )
+            vals.setdefault("delay_from", "after_plan_date")
+            # Odoo's plan wizard names the activity after the template summary
+            if not vals.get("summary") and vals.get("name"):
+                vals["summary"] = vals["name"]
+            vals.setdefault("responsible_type", "salesperson")
+        steps = super().create(vals_list)
+        steps._guide_sync_record_rows()
+        return steps
+
+    def write(self, vals):
+        if "guide_stage_id" in vals:
+            guide_stage = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])
+            guide_stage.sudo()._guide_create_plans()
+            vals = dict(vals, plan_id=guide_stage.sudo().plan_id.id)
+        result = super().write(vals)
+        if {"guide_stage_id", "active"} & set(vals):
+            self._guide_sync_record_rows()
+        return result
+
+    def _guide_sync_record_rows(self):
+        """Records already in the step's stage get its row (see
+        ``crm.guide.mixin._guide_ensure_rows``)."""
+        steps = self.filtered("active")
+        for res_model, model_steps in steps.grouped("res_model").items():
+            if res_model and res_model in self.env:
+                self.env[res_model]._guide_ensure_rows(model_steps)
+
+    def _guide_deadline(self, base_date):
+        """Due date of the step's activity when the stage is entered on
+        ``base_date`` (the template's delay count, unit and direction)."""
+        self.ensure_one()
+        return self.template_id._get_date_deadline(base_date)

@@ -1,6 +1,13 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The CRM's glue: opportunities follow guides over their pipeline stages.
+
+Everything crm-specific lives here; the engine (``crm.guide.mixin``) and the
+designer models name no CRM model.
+"""
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CrmLead(models.Model):
@@ -8,25 +15,14 @@ class CrmLead(models.Model):
     # write updates anything (won/lost frequencies, probabilities)
     _name = "crm.lead"
     _inherit = ["crm.guide.mixin", "crm.lead"]
-
-    guide_id = fields.Many2one(tracking=True)
+    _guide_stage_field = "stage_id"
+    _guide_team_field = "team_id"
+    _guide_user_field = "user_id"
+    _guide_company_field = "company_id"
 
     def _guide_is_exempt_move(self, target):
         # marking won is never refused (lost archives, it does not move)
         return bool(target.is_won)
-
-    def _guide_forward_outside(self, target):
-        # a pipeline stage outside the guide: forward in the pipeline's order
-        if not target or not self:
-            return self.browse()
-        ordered = self.env["crm.stage"].search(
-            [("id", "in", (target | self.stage_id).ids)]
-        )
-        position = {stage_id: index for index, stage_id in enumerate(ordered.ids)}
-        return self.filtered(
-            lambda lead: lead.stage_id
-            and position[target.id] > position[lead.stage_id.id]
-        )
 
     def _guide_finish(self):
         # after the guide's last stage comes Won (with crm's rainbow man)
@@ -45,3 +41,85 @@ class CrmLead(models.Model):
     @api.model
     def _guide_open_domain(self):
         return [("active", "=", True), ("stage_id.is_won", "=", False)]
+
+
+class CrmGuideStage(models.Model):
+    """A guide stage of an opportunity guide is a pipeline stage."""
+
+    _inherit = "crm.guide.stage"
+
+    stage_id = fields.Many2one(
+        "crm.stage",
+        string="Pipeline Stage",
+        ondelete="restrict",
+        index="btree_not_null",
+        help="Shared stages or stages of one of the guide's teams.",
+    )
+
+    @api.depends("status_value", "stage_id")
+    def _compute_name(self):
+        return super()._compute_name()
+
+    @api.constrains("guide_id", "status_value", "stage_id")
+    def _check_status(self):
+        super()._check_status()
+        for guide_stage in self.filtered("stage_id"):
+            guide = guide_stage.guide_id
+            team = guide_stage.stage_id.team_id
+            if team and team not in guide.team_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The stage %(stage)s belongs to the sales team %(team)s, "
+                        "which the guide %(guide)s does not serve. Use a shared "
+                        "stage or add the team to the guide.",
+                        stage=guide_stage.stage_id.display_name,
+                        team=team.display_name,
+                        guide=guide.display_name,
+                    )
+                )
+
+
+class CrmGuide(models.Model):
+    _inherit = "crm.guide"
+
+    @api.constrains("team_ids")
+    def _check_team_ids(self):
+        # a stage of a team must belong to a served team
+        self.guide_stage_ids._check_status()
+
+    @api.model
+    def action_open_for_stage(self, stage_id):
+        """'Edit guide for this stage' from the pipeline's column menu: the
+        guide using the stage, the guides using it, or a new guide."""
+        stage = self.env["crm.stage"].browse(
+            self.env["crm.lead"]._guide_normalize_id(
+                stage_id, "crm.stage", self.env._("stage")
+            )
+        )
+        guides = (
+            self.env["crm.guide.stage"].search([("stage_id", "=", stage.id)]).guide_id
+        )
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.guide",
+            "name": self.env._("Workflow Guides"),
+            "context": {"default_guide_stage_ids": [(0, 0, {"stage_id": stage.id})]},
+        }
+        if len(guides) == 1:
+            action.update(res_id=guides.id, view_mode="form", views=[(False, "form")])
+        elif guides:
+            action.update(
+                domain=[("id", "in", guides.ids)],
+                view_mode="list,form",
+                views=[(False, "list"), (False, "form")],
+            )
+        else:
+            action.update(view_mode="form", views=[(False, "form")])
+        return action
+
+    def _guide_records_action(self):
+        if self.res_model != "crm.lead":
+            return super()._guide_records_action()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "crm.crm_lead_action_pipeline"
+        )

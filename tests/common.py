@@ -56,6 +56,8 @@ class GuideCommon(TransactionCase):
         cls.type_meeting = cls.env.ref("mail.mail_activity_data_meeting")
         cls.type_todo = cls.env.ref("mail.mail_activity_data_todo")
         cls.template = cls.env.ref("crm_workflow_guide.mail_template_proposal")
+        # a document step's template is its activity type's
+        cls.type_proposal = cls.env.ref("crm_workflow_guide.mail_activity_type_proposal")
         cls.guide = cls.env["crm.guide"].create(
             {
                 "name": "Test Guide",
@@ -90,7 +92,7 @@ class GuideCommon(TransactionCase):
                                         "sequence": 2,
                                         "name": "Proposal",
                                         "kind": "document",
-                                        "mail_template_id": cls.template.id,
+                                        "activity_type_id": cls.type_proposal.id,
                                     },
                                 ),
                             ],
@@ -142,7 +144,7 @@ class GuideCommon(TransactionCase):
                                         "name": "Follow up",
                                         "activity_type_id": cls.type_call.id,
                                         "auto_schedule": True,
-                                        "responsible": "team_leader",
+                                        "responsible_type": "team_leader",
                                     },
                                 ),
                             ],

@@ -28,18 +28,13 @@ class TestGuideDesigner(GuideCommon):
             guide.write({"team_ids": [(6, 0, self.other_team.ids)]})
 
     @users("guide_manager")
-    def test_template_of_another_model_refused(self):
-        partner_template = (
-            self.env["mail.template"]
+    def test_activity_type_of_another_model_refused(self):
+        partner_type = (
+            self.env["mail.activity.type"]
             .sudo()
-            .create(
-                {
-                    "name": "Partner template",
-                    "model_id": self.env.ref("base.model_res_partner").id,
-                }
-            )
+            .create({"name": "Partner only", "res_model": "res.partner"})
         )
-        with self.assertRaisesRegex(ValidationError, "made for"):
+        with self.assertRaisesRegex(ValidationError, "not compatible"):
             self.gs_lead.with_user(self.env.user).write(
                 {
                     "step_ids": [
@@ -49,7 +44,7 @@ class TestGuideDesigner(GuideCommon):
                             {
                                 "name": "Wrong doc",
                                 "kind": "document",
-                                "mail_template_id": partner_template.id,
+                                "activity_type_id": partner_type.id,
                             },
                         )
                     ]
@@ -57,17 +52,28 @@ class TestGuideDesigner(GuideCommon):
             )
 
     @users("guide_manager")
+    def test_document_template_comes_from_the_activity_type(self):
+        self.assertEqual(self.step_proposal.mail_template_id, self.template)
+        self.assertFalse(self.step_qualify.mail_template_id)
+
+    @users("guide_manager")
     @mute_logger("odoo.sql_db")
     def test_negative_delay_refused(self):
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.assertRaisesRegex(ValidationError, "on or after"):
             self.step_qualify.with_user(self.env.user).write({"delay_count": -2})
+        with self.assertRaisesRegex(ValidationError, "on or after"):
+            self.step_qualify.with_user(self.env.user).write(
+                {"delay_from": "before_plan_date"}
+            )
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.gs_lead.with_user(self.env.user).write({"rotting_days": -1})
 
     @users("guide_manager")
     def test_specific_user_required(self):
-        with self.assertRaisesRegex(ValidationError, "choose the user"):
-            self.step_qualify.with_user(self.env.user).write({"responsible": "user"})
+        with self.assertRaisesRegex(ValidationError, "specify a responsible"):
+            self.step_qualify.with_user(self.env.user).write(
+                {"responsible_type": "other", "responsible_id": False}
+            )
 
     @users("guide_manager")
     def test_duplicate_and_archive(self):

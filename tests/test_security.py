@@ -91,7 +91,7 @@ class TestSecurity(GuideCommon):
         with self.assertRaises(AccessError):
             self.env["crm.guide.record.step"].create(
                 {
-                    "res_model": "crm.lead",
+                    "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
                     "res_id": lead.id,
                     "step_id": self.step_meet.id,
                 }

@@ -1,0 +1,89 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class MailActivityPlan(models.Model):
+    _inherit = "mail.activity.plan"
+
+    guide_stage_ids = fields.One2many(
+        "crm.guide.stage", "plan_id", string="Guide Stages", readonly=True
+    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_guide_stage(self):
+        used = self.with_context(active_test=False).guide_stage_ids
+        if used:
+            raise UserError(
+                self.env._(
+                    "These activity plans hold the steps of workflow guide stages "
+                    "and go with them: %(stages)s. Edit or archive the guide "
+                    "instead.",
+                    stages=", ".join(used.mapped("display_name")),
+                )
+            )
+
+
+class MailActivityPlanTemplate(models.Model):
+    """Guide steps are plan templates: two more ways to choose the assignee,
+    from the record the activity is planned on (like hr's coach/manager)."""
+
+    _inherit = "mail.activity.plan.template"
+
+    responsible_type = fields.Selection(
+        selection_add=[
+            ("salesperson", "Salesperson of the record"),
+            ("team_leader", "Team leader of the record"),
+        ],
+        ondelete={"salesperson": "set default", "team_leader": "set default"},
+    )
+
+    @api.depends("activity_type_id")
+    def _compute_responsible_type(self):
+        # choosing another activity type keeps an assignee taken from the record
+        keep = self.filtered(
+            lambda tpl: tpl.responsible_type in ("salesperson", "team_leader")
+        )
+        return super(MailActivityPlanTemplate, self - keep)._compute_responsible_type()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_guide_step(self):
+        steps = (
+            self.env["crm.guide.step"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("template_id", "in", self.ids)])
+        )
+        if steps:
+            raise UserError(
+                self.env._(
+                    "These activities are steps of workflow guides: %(steps)s. "
+                    "Archive the steps in the guide instead.",
+                    steps=", ".join(steps.mapped("name")),
+                )
+            )
+
+    def _determine_responsible(self, on_demand_responsible, applied_on_record):
+        if self.responsible_type not in ("salesperson", "team_leader"):
+            return super()._determine_responsible(
+                on_demand_responsible, applied_on_record
+            )
+        responsible = self.env["res.users"]
+        if hasattr(applied_on_record, "_guide_salesperson"):
+            if self.responsible_type == "team_leader":
+                responsible = applied_on_record._guide_team_leader()
+            if not responsible:
+                responsible = applied_on_record._guide_salesperson()
+        elif "user_id" in applied_on_record._fields:
+            responsible = applied_on_record.user_id
+        error = False
+        if not responsible:
+            error = self.env._(
+                "No salesperson on %(record)s for %(activity_type_name)s: "
+                "%(activity_summary)s.",
+                record=applied_on_record.display_name,
+                activity_type_name=self.activity_type_id.name,
+                activity_summary=self.summary or "-",
+            )
+        return {"responsible": responsible, "error": error}
