@@ -107,9 +107,9 @@ class CrmGuide(models.Model):
             "empty": self.env._("No follow-up or document yet."),
         }
         units = dict(
-            self.env["crm.guide.step"]._fields["delay_unit"]._description_selection(
-                self.env
-            )
+            self.env["crm.guide.step"]
+            ._fields["delay_unit"]
+            ._description_selection(self.env)
         )
         for guide in self:
             cards = []

@@ -541,7 +541,9 @@ class CrmGuideMixin(models.AbstractModel):
             value = int(value)
         except (TypeError, ValueError) as exc:
             raise UserError(
-                self.env._("%(value)s is not a valid %(field)s.", value=value, field=label)
+                self.env._(
+                    "%(value)s is not a valid %(field)s.", value=value, field=label
+                )
             ) from exc
         if not self.env[comodel].browse(value).exists():
             raise UserError(
@@ -712,9 +714,7 @@ class CrmGuideMixin(models.AbstractModel):
         ORM will compute them, without writing anything."""
         Guide, GuideStage = self.env["crm.guide"], self.env["crm.guide.stage"]
         team_field, company_field = self._guide_team_field, self._guide_company_field
-        changes_scope = bool(
-            {f for f in (team_field, company_field) if f} & set(vals)
-        )
+        changes_scope = bool({f for f in (team_field, company_field) if f} & set(vals))
         guides = None
         result = {}
         for rec in self:
@@ -722,7 +722,9 @@ class CrmGuideMixin(models.AbstractModel):
                 guide = Guide.browse(vals["guide_id"])
             elif changes_scope:
                 team = (
-                    self.env[rec._fields[team_field].comodel_name].browse(vals[team_field])
+                    self.env[rec._fields[team_field].comodel_name].browse(
+                        vals[team_field]
+                    )
                     if team_field and team_field in vals
                     else None
                 )
@@ -749,7 +751,8 @@ class CrmGuideMixin(models.AbstractModel):
                     else rec._guide_record_status_key()
                 )
                 stage = guide.guide_stage_ids.filtered(
-                    lambda gs, key=key: key is not None and gs._guide_status_key() == key
+                    lambda gs, key=key: key is not None
+                    and gs._guide_status_key() == key
                 )[:1]
             elif "guide_stage_id" in vals:
                 stage = GuideStage.browse(vals["guide_stage_id"])
@@ -820,16 +823,19 @@ class CrmGuideMixin(models.AbstractModel):
                 if positions is None:
                     positions = self._guide_status_positions(
                         {key}
-                        | {gs._guide_status_key() for gs in self.guide_id.guide_stage_ids}
+                        | {
+                            gs._guide_status_key()
+                            for gs in self.guide_id.guide_stage_ids
+                        }
                         | {r._guide_record_status_key() for r in self}
                     )
                 if key not in positions:
                     continue
                 passed = stages.filtered(
-                    lambda gs, k=key, c=current: positions.get(
+                    lambda gs, k=key, c=current, pos=positions: pos.get(
                         gs._guide_status_key(), -1
                     )
-                    < positions[k]
+                    < pos[k]
                     and (not c or not engine.is_forward(gs._sort_key(), c._sort_key()))
                 )
                 if current and current not in passed:
@@ -939,6 +945,33 @@ class CrmGuideMixin(models.AbstractModel):
             if self._guide_is_exempt_move(target):
                 return
         predicted = self._guide_predict(vals)
+        if vals.get("guide_id"):
+            team_field = self._guide_team_field
+            company_field = self._guide_company_field
+            for rec in self:
+                team = (
+                    self.env[rec._fields[team_field].comodel_name].browse(
+                        vals[team_field]
+                    )
+                    if team_field and team_field in vals
+                    else None
+                )
+                company = (
+                    self.env["res.company"].browse(vals[company_field])
+                    if company_field and company_field in vals
+                    else None
+                )
+                guide = predicted[rec.id][0]
+                if not rec._guide_matches(guide, team, company):
+                    raise ValidationError(
+                        self.env._(
+                            "The guide %(guide)s cannot be followed by %(record)s: "
+                            "it is made for other records, another sales team or "
+                            "another company.",
+                            guide=guide.display_name,
+                            record=rec.display_name,
+                        )
+                    )
         leaving = self.filtered(
             lambda rec: rec.guide_id and predicted[rec.id][0] != rec.guide_id
         )

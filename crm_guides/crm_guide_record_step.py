@@ -195,12 +195,38 @@ class CrmGuideRecordStep(models.Model):
         return self.env[res_model].browse(res_ids[0])._guide_prompt_after_done() or True
 
     @api.model
+    def _guide_check_rpc_records(self, res_model, res_ids):
+        """Validate a model name and ids received over RPC: the records of a
+        guided model, as a recordset (``UserError`` otherwise)."""
+        if (
+            not isinstance(res_model, str)
+            or res_model not in self.env.registry["crm.guide.mixin"]._inherit_children
+            or res_model not in self.env
+        ):
+            raise UserError(
+                self.env._(
+                    "%(model)s is not a model that follows workflow guides.",
+                    model=res_model,
+                )
+            )
+        if isinstance(res_ids, int) and not isinstance(res_ids, bool):
+            res_ids = [res_ids]
+        if not isinstance(res_ids, list | tuple) or not all(
+            isinstance(res_id, int) and not isinstance(res_id, bool) and res_id > 0
+            for res_id in res_ids
+        ):
+            raise UserError(
+                self.env._("%(ids)s are not valid record ids.", ids=res_ids)
+            )
+        return self.env[res_model].browse(res_ids).exists()
+
+    @api.model
     def get_guide_prompt(self, res_model, res_id):
         """Called by the web client after an activity is marked done (chatter,
         activity view, kanban popover): the prompt to show, or False."""
-        if res_model not in self.env.registry["crm.guide.mixin"]._inherit_children:
-            return False
-        record = self.env[res_model].browse(res_id).exists()
+        if not isinstance(res_id, int) or isinstance(res_id, bool):
+            raise UserError(self.env._("%(ids)s are not valid record ids.", ids=res_id))
+        record = self._guide_check_rpc_records(res_model, res_id)
         if not record or not record.has_access("write"):
             return False
         return record._guide_prompt_after_done()
@@ -295,8 +321,53 @@ class CrmGuideRecordStep(models.Model):
 
     @api.model
     def _action_open_missing(self, res_model, res_ids, step_ids):
-        """Action listing the open steps ``step_ids`` of the records, where the
-        rep can complete them or mark them not applicable."""
+        """The action of a refused move's button: a server action (it runs in
+        a new transaction, after the refusal was rolled back) that gives the
+        records a row for each missing step (stages never entered have none)
+        and lists them."""
+        return {
+            "type": "ir.actions.server",
+            "id": self.env.ref(
+                "crm_workflow_guide.crm_guide_record_step_action_open_missing"
+            ).id,
+            "context": {
+                "crm_workflow_guide_missing": {
+                    "res_model": res_model,
+                    "res_ids": list(res_ids),
+                    "step_ids": list(step_ids),
+                }
+            },
+        }
+
+    @api.model
+    def open_missing_steps(self, res_model=None, res_ids=None, step_ids=None):
+        """List the open steps ``step_ids`` of the records, where the rep can
+        complete them or mark them not applicable; rows missing for steps of
+        stages the records never entered are created first."""
+        records = self._guide_check_rpc_records(res_model, res_ids or [])
+        records.check_access("write")
+        if not isinstance(step_ids, list) or not all(
+            isinstance(step_id, int) for step_id in step_ids
+        ):
+            raise UserError(self.env._("%(ids)s are not valid step ids.", ids=step_ids))
+        steps = self.env["crm.guide.step"].browse(step_ids).exists()
+        existing = self.sudo().search_fetch(
+            [
+                ("res_model", "=", res_model),
+                ("res_id", "in", records.ids),
+                ("step_id", "in", steps.ids),
+            ],
+            ["res_id", "step_id"],
+        )
+        known = {(row.res_id, row.step_id.id) for row in existing}
+        create_vals = [
+            rec._guide_prepare_record_step_vals(step)
+            for rec in records
+            for step in steps
+            if step.guide_id == rec.guide_id and (rec.id, step.id) not in known
+        ]
+        if create_vals:
+            self.sudo().create(create_vals)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Missing Steps"),
@@ -312,8 +383,8 @@ class CrmGuideRecordStep(models.Model):
             ],
             "domain": [
                 ("res_model", "=", res_model),
-                ("res_id", "in", list(res_ids)),
-                ("step_id", "in", list(step_ids)),
+                ("res_id", "in", records.ids),
+                ("step_id", "in", steps.ids),
                 ("state", "=", engine.OPEN),
             ],
             "target": "new",

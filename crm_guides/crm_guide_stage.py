@@ -110,9 +110,9 @@ class CrmGuideStage(models.Model):
                 guide_stage.name = (
                     value.display_name
                     if isinstance(value, models.BaseModel)
-                    else dict(
-                        self._fields[link]._description_selection(self.env)
-                    ).get(value, value)
+                    else dict(self._fields[link]._description_selection(self.env)).get(
+                        value, value
+                    )
                 )
 
     @api.depends("guide_id.res_model")

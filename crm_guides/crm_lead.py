@@ -62,7 +62,7 @@ class CrmGuideStage(models.Model):
 
     @api.constrains("guide_id", "status_value", "stage_id")
     def _check_status(self):
-        super()._check_status()
+        result = super()._check_status()
         for guide_stage in self.filtered("stage_id"):
             guide = guide_stage.guide_id
             team = guide_stage.stage_id.team_id
@@ -77,6 +77,7 @@ class CrmGuideStage(models.Model):
                         guide=guide.display_name,
                     )
                 )
+        return result
 
 
 class CrmGuide(models.Model):

@@ -57,7 +57,9 @@ class GuideCommon(TransactionCase):
         cls.type_todo = cls.env.ref("mail.mail_activity_data_todo")
         cls.template = cls.env.ref("crm_workflow_guide.mail_template_proposal")
         # a document step's template is its activity type's
-        cls.type_proposal = cls.env.ref("crm_workflow_guide.mail_activity_type_proposal")
+        cls.type_proposal = cls.env.ref(
+            "crm_workflow_guide.mail_activity_type_proposal"
+        )
         cls.guide = cls.env["crm.guide"].create(
             {
                 "name": "Test Guide",

@@ -71,8 +71,13 @@ class TestGuideDesigner(GuideCommon):
     @users("guide_manager")
     def test_specific_user_required(self):
         with self.assertRaisesRegex(ValidationError, "specify a responsible"):
-            self.step_qualify.with_user(self.env.user).write(
-                {"responsible_type": "other", "responsible_id": False}
+            self.env["crm.guide.step"].create(
+                {
+                    "guide_stage_id": self.gs_lead.id,
+                    "name": "Check the credit",
+                    "responsible_type": "other",
+                    "responsible_id": False,
+                }
             )
 
     @users("guide_manager")

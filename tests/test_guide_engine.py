@@ -69,7 +69,10 @@ class TestGuideEngine(GuideCommon):
 
     def test_kanban_drop_many_records_as_salesman(self):
         """A kanban drop or list multi-edit is a plain write on many records."""
-        leads = self._create_opportunities(5)
+        leads = self._create_opportunities(5, stage=self.stage_meeting)
+        self._rows(leads, self.step_meet).with_user(
+            self.manager
+        ).action_not_applicable()
         leads.with_user(self.salesman).write({"stage_id": self.stage_quote.id})
         activities = self._guide_activities(leads, self.type_call).filtered(
             lambda a: a.summary == "Follow up"
@@ -109,6 +112,7 @@ class TestGuideEngine(GuideCommon):
         self.assertIn("assigned to you", standard.subject)
 
     def test_reentering_never_duplicates(self):
+        self.step_meet.is_required = False
         lead = self._create_opportunities(1)
         lead.write({"stage_id": self.stage_quote.id})
         lead.write({"stage_id": self.stage_lead.id})
@@ -130,9 +134,9 @@ class TestGuideEngine(GuideCommon):
 
     def test_guide_stage_write_moves_the_record(self):
         lead = self._create_opportunities(1)
-        lead.write({"guide_stage_id": self.gs_quote.id})
-        self.assertEqual(lead.stage_id, self.stage_quote)
-        self.assertTrue(self._rows(lead, self.step_follow).activity_id)
+        lead.write({"guide_stage_id": str(self.gs_meeting.id)})
+        self.assertEqual(lead.stage_id, self.stage_meeting)
+        self.assertTrue(self._rows(lead, self.step_meet).activity_id)
 
     # ------------------------------------------------------------------
     # step tracking
@@ -171,9 +175,7 @@ class TestGuideEngine(GuideCommon):
 
     @users("guide_salesman")
     def test_schedule_suggested_step_once(self):
-        lead = self._create_opportunities(1, env=self.env)
-        lead.write({"stage_id": self.stage_quote.id})  # no blocking from the lead stage
-        lead.write({"stage_id": self.stage_meeting.id})
+        lead = self._create_opportunities(1, stage=self.stage_meeting, env=self.env)
         row = lead.guide_record_step_ids.filtered(
             lambda r: r.step_id == self.step_stakeholders
         )
@@ -319,6 +321,7 @@ class TestGuideEngine(GuideCommon):
 
     @users("guide_salesman")
     def test_switch_guide(self):
+        self.step_meet.sudo().is_required = False
         other_guide = self.guide.sudo().copy({"name": "Cross-sale", "sequence": 50})
         lead = self._create_opportunities(1, env=self.env)
         qualify = lead.guide_record_step_ids.filtered(

@@ -247,7 +247,11 @@ class GuideMixinCases:
     def test_rows_for_records_already_in_a_stage(self):
         records = self._create(2)
         new_step = self.env["crm.guide.step"].create(
-            {"guide_stage_id": self.draft.id, "name": "Added later", "is_required": True}
+            {
+                "guide_stage_id": self.draft.id,
+                "name": "Added later",
+                "is_required": True,
+            }
         )
         rows = self.env["crm.guide.record.step"].search(
             [("step_id", "=", new_step.id), ("res_id", "in", records.ids)]

@@ -1,5 +1,6 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.exceptions import UserError
 from odoo.tests import tagged, users
 
 from odoo.addons.crm_workflow_guide.crm_guides.exceptions import GuideBlockedError
@@ -67,7 +68,15 @@ class TestGuidePrompt(GuideCommon):
     def test_prompt_only_for_guided_records_the_user_may_edit(self):
         Rows = self.env["crm.guide.record.step"].with_user(self.salesman)
         partner = self.env["res.partner"].create({"name": "Not guided"})
-        self.assertFalse(Rows.get_guide_prompt("res.partner", partner.id))
+        # crafted RPC arguments get a clear message, not a server error
+        with self.assertRaisesRegex(UserError, "not a model that follows"):
+            Rows.get_guide_prompt("res.partner", partner.id)
+        with self.assertRaisesRegex(UserError, "not a model that follows"):
+            Rows.get_guide_prompt("no.such.model", 1)
+        with self.assertRaisesRegex(UserError, "not valid record ids"):
+            Rows.get_guide_prompt("crm.lead", [1, 2])
+        with self.assertRaisesRegex(UserError, "not valid record ids"):
+            Rows.get_guide_prompt("crm.lead", "1")
         theirs = self._create_opportunities(
             1, stage=self.stage_meeting, user=self.other_salesman
         )
@@ -87,15 +96,45 @@ class TestGuidePrompt(GuideCommon):
             self.fail("the move must be refused")
         self.assertIn("cannot move forward", message)
         self.assertEqual(button_text, "Open the missing steps")
-        missing = (
-            self.env["crm.guide.record.step"]
-            .with_user(self.salesman)
-            .search(action["domain"])
-        )
+        missing = self._open_missing(action)
         self.assertEqual(missing, self._rows(leads, self.step_meet))
         missing.action_not_applicable()
         leads.with_user(self.salesman).write({"stage_id": self.stage_quote.id})
         self.assertEqual(leads.stage_id, self.stage_quote)
+
+    def _open_missing(self, action):
+        """Run the refusal's button as the salesman: the rows it lists."""
+        self.assertEqual(action["type"], "ir.actions.server")
+        window = (
+            self.env["ir.actions.server"]
+            .browse(action["id"])
+            .with_user(self.salesman)
+            .with_context(**action["context"])
+            .run()
+        )
+        return (
+            self.env["crm.guide.record.step"]
+            .with_user(self.salesman)
+            .search(window["domain"])
+        )
+
+    def test_missing_steps_of_a_stage_never_entered(self):
+        lead = self._create_opportunities(1)
+        self._rows(lead, self.step_qualify).activity_id.action_done()
+        self.assertFalse(self._rows(lead, self.step_meet))
+        try:
+            lead.with_user(self.salesman).write({"stage_id": self.stage_quote.id})
+        except GuideBlockedError as error:
+            self.assertIn("Meet", error.args[0])
+            action = error.args[1]
+        else:
+            self.fail("jumping over a blocking stage never entered must be refused")
+        # the button gives the stage's required step a row to close
+        missing = self._open_missing(action)
+        self.assertEqual(missing.step_id, self.step_meet)
+        missing.action_not_applicable()
+        lead.with_user(self.salesman).write({"stage_id": self.stage_quote.id})
+        self.assertEqual(lead.stage_id, self.stage_quote)
 
     @users("guide_salesman")
     def test_after_the_last_stage_offer_won(self):

@@ -93,6 +93,8 @@ class TestGuideTours(HttpCase):
 
     @mute_logger("odoo.http")  # the refused drop is expected
     def test_refused_kanban_drop(self):
+        # the Quote column shows in the salesman's pipeline
+        self._tour_lead("Deal at Quote", "quote", "Quote Customer", "q@example.com")
         self.start_tour(
             "/odoo/action-crm.crm_lead_action_pipeline",
             "crm_workflow_guide_blocked_drop_tour",

@@ -151,8 +151,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_blocked_drop_tour", 
     steps: () => [
         {
             trigger: ".o_kanban_group:has(.o_column_title:contains('First Meeting')) .o_kanban_record:contains('Tour deal')",
-            content: "Drag the deal from First Meeting to a later stage of the pipeline",
-            run: "drag_and_drop (.o_opportunity_kanban .o_kanban_group:contains('Proposition'))",
+            content: "Drag the deal from First Meeting to the next stage of its guide",
+            run: "drag_and_drop (.o_opportunity_kanban .o_kanban_group:has(.o_column_title:contains('Quote')))",
         },
         {
             trigger: ".modal:contains('cannot move forward yet'):contains('Hold the first meeting')",
