@@ -35,4 +35,6 @@ def uninstall_hook(env):
         )
         if fallback and leads:
             # a plain move: the guide engine is going away with this module
-            leads.with_context(tracking_disable=True).write({"stage_id": fallback.id})
+            leads.with_context(
+                tracking_disable=True, crm_workflow_guide_disable=True
+            ).write({"stage_id": fallback.id})

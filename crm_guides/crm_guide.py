@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_list
 
 
 class CrmGuide(models.Model):
@@ -64,6 +65,12 @@ class CrmGuide(models.Model):
         help="Number of follow-ups and documents over all stages of the guide.",
     )
     record_count = fields.Integer("Records", compute="_compute_record_count")
+    apply_count = fields.Integer(
+        "Open Records Without Guide",
+        compute="_compute_apply_count",
+        help="Open records of the guide's teams and company that follow no guide "
+        "yet and that you may edit: 'Apply' gives them this guide.",
+    )
 
     preview_html = fields.Html(
         "Preview",
@@ -170,6 +177,57 @@ class CrmGuide(models.Model):
                 '<div class="d-flex flex-wrap gap-3">%s</div>'
             ) % Markup("").join(cards)
 
+    def _apply_domain(self):
+        """Open records of the guide's model, teams and company without guide."""
+        self.ensure_one()
+        Model = self.env[self.res_model]
+        domain = [("guide_id", "=", False), *Model._guide_open_domain()]
+        if self.team_ids and Model._guide_team_field:
+            domain.append((Model._guide_team_field, "in", self.team_ids.ids))
+        if self.company_id and Model._guide_company_field:
+            domain.append((Model._guide_company_field, "=", self.company_id.id))
+        return domain
+
+    def _apply_records(self):
+        self.ensure_one()
+        if not self.active or self.res_model not in self.env:
+            return self.env["crm.guide.mixin"]
+        records = self.env[self.res_model].search(self._apply_domain())
+        return records._filtered_access("write").filtered(
+            lambda rec: rec._guide_matches(self)
+        )
+
+    @api.depends("team_ids", "company_id", "res_model", "active")
+    def _compute_apply_count(self):
+        for guide in self:
+            guide.apply_count = (
+                len(guide._apply_records()) if guide.id and guide.res_model else 0
+            )
+
+    def action_apply_to_records(self, batch_size=1000):
+        """Give this guide to the open records of its teams and company that
+        follow no guide, in batches: each record enters its current guide
+        stage (automatic steps planned, one notification per assignee and
+        batch)."""
+        self.ensure_one()
+        self.check_access("write")
+        records = self._apply_records()
+        for start in range(0, len(records), batch_size):
+            records[start : start + batch_size].write({"guide_id": self.id})
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s records now follow the guide %(guide)s.",
+                    count=len(records),
+                    guide=self.display_name,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def _compute_record_count(self):
         counts = {}
         for res_model, guides in self.grouped("res_model").items():
@@ -190,15 +248,38 @@ class CrmGuide(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_use(self):
-        used = self.filtered("record_count")
+        """A guide that any record follows or went through (archived and lost
+        records, and records the designer cannot see, included) is kept:
+        archive it."""
+        used = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search([("guide_id", "in", self.ids)])
+            .guide_id
+        )
+        for res_model, guides in (self - used).grouped("res_model").items():
+            if res_model in self.env:
+                used |= (
+                    self.env[res_model]
+                    .sudo()
+                    .with_context(active_test=False)
+                    .search([("guide_id", "in", guides.ids)])
+                    .guide_id
+                )
         if used:
             raise ValidationError(
                 self.env._(
-                    "These guides are still followed by records; archive them "
-                    "instead: %(names)s",
-                    names=", ".join(used.mapped("display_name")),
+                    "These guides are followed by records or kept in their "
+                    "history; archive them instead: %(names)s",
+                    names=format_list(self.env, used.mapped("display_name")),
                 )
             )
+
+    def unlink(self):
+        if not self.env.context.get("_force_unlink"):  # not at uninstall
+            self._unlink_except_in_use()
+        self.with_context(active_test=False).guide_stage_ids.unlink()
+        return super().unlink()
 
     def write(self, vals):
         result = super().write(vals)

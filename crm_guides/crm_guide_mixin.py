@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_list
+from odoo.tools import SQL, format_list
 
 from . import engine
 from .exceptions import GuideBlockedError
@@ -455,6 +455,9 @@ class CrmGuideMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
+        if self.env.su and self.env.context.get("crm_workflow_guide_disable"):
+            # the uninstall hook: the engine is going away
+            return super().write(vals)
         self._guide_check_protected(vals)
         vals = dict(vals)
         self._guide_normalize_vals(vals)
@@ -462,10 +465,16 @@ class CrmGuideMixin(models.AbstractModel):
         watched = {status_field, "guide_id", "guide_stage_id", *self._guide_depends()}
         if not self or watched.isdisjoint(vals):
             return super().write(vals)
+        # two users moving the same record at once: the second waits, then
+        # Odoo retries its request and it sees the first one's steps
+        self._guide_lock_records()
         # every rule is checked before anything is written
         self._guide_check_move(vals)
         before = {rec.id: (rec.guide_id, rec.guide_stage_id) for rec in self}
         result = super().write(vals)
+        company_field = self._guide_company_field
+        if company_field and company_field in vals:
+            self._guide_sync_row_companies()
         switched = self.filtered(
             lambda rec: before[rec.id][0] and rec.guide_id != before[rec.id][0]
         )
@@ -479,6 +488,32 @@ class CrmGuideMixin(models.AbstractModel):
         if entered:
             entered._guide_enter_stage()
         return result
+
+    def _guide_lock_records(self):
+        """Lock the records' rows until the end of the transaction (see
+        ``write``); ``NO KEY UPDATE`` does not block foreign keys to them."""
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+            )
+        )
+
+    def _guide_sync_row_companies(self):
+        """A record step follows its record's company, so the users of the
+        record's company see (and can close) its steps."""
+        field = self._guide_company_field
+        for company, records in self.grouped(lambda rec: rec[field]).items():
+            self.env["crm.guide.record.step"].sudo().search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", records.ids),
+                    ("company_id", "!=", company.id),
+                ]
+            ).write({"company_id": company.id})
 
     def unlink(self):
         # the guide steps of deleted records (e.g. merged opportunities) go too
@@ -649,6 +684,14 @@ class CrmGuideMixin(models.AbstractModel):
             return self.env["res.users"]
         team = self[self._guide_team_field]
         return team.user_id if "user_id" in team._fields else self.env["res.users"]
+
+    @api.model
+    def _guide_user_is_manager(self):
+        """Whether the current user manages these records: may close the
+        required steps assigned to others (CRM: sales manager)."""
+        return self.env.user.has_group(
+            "crm_workflow_guide.crm_workflow_guide_group_admin"
+        )
 
     def _guide_can_leave_guide(self):
         """Whether the current user may take a blocked record out of its guide
@@ -975,8 +1018,7 @@ class CrmGuideMixin(models.AbstractModel):
         leaving = self.filtered(
             lambda rec: rec.guide_id and predicted[rec.id][0] != rec.guide_id
         )
-        may_leave = leaving and self._guide_can_leave_guide()
-        if leaving and not may_leave:
+        if leaving and not self._guide_can_leave_guide():
             # a blocked record stays in its guide
             blocked = leaving._guide_blocked_moves(
                 {
@@ -987,7 +1029,13 @@ class CrmGuideMixin(models.AbstractModel):
             )
             if blocked:
                 raise leaving._guide_blocking_error(blocked, leaving=True)
-        movers = self - leaving if may_leave else self
+        # guide designers and managers may change the guide of any record;
+        # for the others, getting a guide counts from its first stage
+        movers = (
+            self.filtered(lambda rec: predicted[rec.id][0] == rec.guide_id)
+            if self._guide_can_leave_guide()
+            else self
+        )
         gates = movers._guide_gate_stages(predicted, vals)
         blocked = movers._guide_blocked_moves(gates)
         if blocked:

@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL, format_list
 
 from . import engine
 
@@ -43,7 +45,7 @@ class CrmGuideRecordStep(models.Model):
         "Document ID", model_field="res_model", required=True, index=True, readonly=True
     )
     step_id = fields.Many2one(
-        "crm.guide.step", required=True, ondelete="cascade", index=True, readonly=True
+        "crm.guide.step", required=True, ondelete="restrict", index=True, readonly=True
     )
     guide_stage_id = fields.Many2one(
         related="step_id.guide_stage_id", store=True, index=True
@@ -129,29 +131,26 @@ class CrmGuideRecordStep(models.Model):
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
+        """A row is found when its record can be read: the condition goes into
+        the query (one sub-select per guided model, record rules included),
+        so limits, offsets and counts are right."""
         if self.env.su:
             return super()._search(domain, offset, limit, order)
-        query = super()._search(domain, offset, limit, order)
-        rows = self.env.execute_query(
-            query.select(
-                *[
-                    self._field_to_sql(self._table, fname)
-                    for fname in ("id", "res_model", "res_id")
+        readable = []
+        for res_model in sorted(self.env.registry["crm.guide.mixin"]._inherit_children):
+            if res_model not in self.env or self.env[res_model]._abstract:
+                continue
+            Model = self.env[res_model]
+            if not Model.has_access("read"):
+                continue
+            readable.append(
+                [
+                    ("res_model", "=", res_model),
+                    ("res_id", "in", Model.with_context(active_test=False)._search([])),
                 ]
             )
-        )
-        per_model = defaultdict(set)
-        for __, res_model, res_id in rows:
-            per_model[res_model].add(res_id)
-        allowed = {
-            res_model: set(
-                self.env[res_model].browse(res_ids)._filtered_access("read")._ids
-            )
-            for res_model, res_ids in per_model.items()
-        }
-        return self.browse(
-            row_id for row_id, res_model, res_id in rows if res_id in allowed[res_model]
-        )._as_query(order)
+        access = expression.OR(readable) if readable else expression.FALSE_DOMAIN
+        return super()._search(expression.AND([domain, access]), offset, limit, order)
 
     def _documents(self):
         """``{res_model: [res_id, ...]}`` of the rows."""
@@ -165,6 +164,58 @@ class CrmGuideRecordStep(models.Model):
         for res_model, res_ids in self._documents().items():
             self.env[res_model].browse(res_ids).check_access("write")
 
+    def _guide_closable_rows(self):
+        """The rows the current user may close (done / not applicable): those
+        of records they may edit, except a required step assigned to another
+        user, which only that user, the record's team leader, a manager of
+        the records (sales manager for the CRM) or a CRM administrator may
+        close."""
+        if self.env.su or self.env.user.has_group(
+            "crm_workflow_guide.crm_workflow_guide_group_admin"
+        ):
+            return self
+        user = self.env.user
+        closable = self.browse()
+        for res_model, rows in self.grouped("res_model").items():
+            records = self.env[res_model].browse(rows.mapped("res_id"))
+            writable = set(records._filtered_access("write").ids)
+            manager = records._guide_user_is_manager()
+            leaders = {rec.id: rec._guide_team_leader() for rec in records}
+            closable |= rows.filtered(
+                lambda row, w=writable, m=manager, lead=leaders: row.res_id in w
+                and (
+                    m
+                    or not row.is_required
+                    or not row.user_id
+                    or row.user_id == user
+                    or lead[row.res_id] == user
+                )
+            )
+        return closable
+
+    def _guide_check_closable(self):
+        """Refuse, with the steps' names, to close rows the user may not."""
+        refused = self - self._guide_closable_rows()
+        if refused:
+            raise UserError(
+                self.env._(
+                    "These required steps are assigned to someone else: only "
+                    "the assignee, the team leader or a manager may close them: "
+                    "%(steps)s",
+                    steps=format_list(
+                        self.env,
+                        [
+                            self.env._(
+                                "%(step)s (%(user)s)",
+                                step=row.name,
+                                user=row.user_id.name,
+                            )
+                            for row in refused
+                        ],
+                    ),
+                )
+            )
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -173,6 +224,7 @@ class CrmGuideRecordStep(models.Model):
         """Mark steps done. A step with an open activity is done by marking the
         activity done, so the chatter keeps its usual message."""
         self._check_document_write()
+        self.filtered(lambda row: row.state == engine.OPEN)._guide_check_closable()
         with_activity = self.filtered(
             lambda row: row.state == engine.OPEN and row.activity_id
         )
@@ -236,6 +288,7 @@ class CrmGuideRecordStep(models.Model):
         open activity is cancelled."""
         self._check_document_write()
         rows = self.filtered(lambda row: row.state == engine.OPEN)
+        rows._guide_check_closable()
         activities = rows.activity_id
         rows._set_state(engine.NOT_APPLICABLE)
         activities.unlink()
@@ -250,6 +303,7 @@ class CrmGuideRecordStep(models.Model):
     def action_schedule(self):
         """Plan the activity of suggested steps now (once)."""
         self._check_document_write()
+        self._guide_lock()
         rows = self.filtered(
             lambda row: row.state == engine.OPEN and not row.activity_id
         )
@@ -393,6 +447,23 @@ class CrmGuideRecordStep(models.Model):
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
+
+    def _guide_lock(self):
+        """Lock the rows until the end of the transaction: of two users
+        planning or closing the same step at once, the second one waits and
+        Odoo retries its request (serialization failure), which then sees the
+        first one's work instead of doing it twice."""
+        if not self.ids:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["state", "activity_id"])
 
     def _link_activity(self, activity):
         """The step is planned as ``activity`` (as the system: callers check)."""

@@ -1,7 +1,8 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
 
 
 class CrmGuideStage(models.Model):
@@ -194,6 +195,34 @@ class CrmGuideStage(models.Model):
         link_fields = {"status_value", "active", *self._guide_link_fields()}
         if link_fields & set(vals):
             self._guide_sync_record_rows()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        used = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search([("guide_stage_id", "in", self.ids)])
+            .guide_stage_id
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Records went through these guide stages; archive them "
+                    "instead of deleting them, so their history is kept: "
+                    "%(stages)s",
+                    stages=format_list(self.env, used.mapped("name")),
+                )
+            )
+
+    def unlink(self):
+        if not self.env.context.get("_force_unlink"):  # not at uninstall
+            self._unlink_except_history()
+        plans = self.plan_id
+        steps = self.with_context(active_test=False).step_ids
+        steps.unlink()
+        result = super().unlink()
+        plans.sudo().with_context(crm_workflow_guide_unlink=True).unlink()
         return result
 
     def _guide_plan_vals(self):

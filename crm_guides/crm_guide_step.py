@@ -1,7 +1,8 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
 
 
 class CrmGuideStep(models.Model):
@@ -137,6 +138,30 @@ class CrmGuideStep(models.Model):
         result = super().write(vals)
         if {"guide_stage_id", "active"} & set(vals):
             self._guide_sync_record_rows()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        used = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search([("step_id", "in", self.ids)])
+            .step_id
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Records went through these steps; archive them instead of "
+                    "deleting them, so their history is kept: %(steps)s",
+                    steps=format_list(self.env, used.mapped("name")),
+                )
+            )
+
+    def unlink(self):
+        templates = self.template_id
+        result = super().unlink()
+        # the plan templates go with their steps (as the system, like the plan)
+        templates.sudo().with_context(crm_workflow_guide_unlink=True).unlink()
         return result
 
     def _guide_sync_record_rows(self):

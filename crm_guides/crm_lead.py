@@ -24,6 +24,12 @@ class CrmLead(models.Model):
         # marking won is never refused (lost archives, it does not move)
         return bool(target.is_won)
 
+    @api.model
+    def _guide_user_is_manager(self):
+        return super()._guide_user_is_manager() or self.env.user.has_group(
+            "sales_team.group_sale_manager"
+        )
+
     def _guide_finish(self):
         # after the guide's last stage comes Won (with crm's rainbow man)
         if len(self) == 1:

@@ -3,6 +3,7 @@
 from markupsafe import Markup
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
 from . import engine
@@ -24,8 +25,19 @@ class MailActivity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        activities = super().create(vals_list)
         row_id = self.env.context.get("crm_workflow_guide_record_step_id")
+        if row_id:
+            row = self.env["crm.guide.record.step"].sudo().browse(row_id).exists()
+            row._guide_lock()
+            if row and (row.state != engine.OPEN or row.activity_id):
+                # a second "Schedule" dialog on the same step plans nothing
+                raise UserError(
+                    self.env._(
+                        "The step %(step)s is already planned or closed.",
+                        step=row.name,
+                    )
+                )
+        activities = super().create(vals_list)
         if row_id and len(activities) == 1:
             activities._guide_link_record_step(row_id)
         return activities
@@ -55,6 +67,8 @@ class MailActivity(models.Model):
             return super()._action_done(
                 feedback=feedback, attachment_ids=attachment_ids
             )
+        # required steps assigned to someone else stay theirs to close
+        rows.with_env(self.env)._guide_check_closable()
         row_by_activity = {row.activity_id.id: row for row in rows}
         # super() posts one message per activity, model by model, in this order
         posted_order = [

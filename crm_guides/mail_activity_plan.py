@@ -13,6 +13,8 @@ class MailActivityPlan(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_guide_stage(self):
+        if self.env.context.get("crm_workflow_guide_unlink"):
+            return
         used = self.with_context(active_test=False).guide_stage_ids
         if used:
             raise UserError(
@@ -49,6 +51,8 @@ class MailActivityPlanTemplate(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_guide_step(self):
+        if self.env.context.get("crm_workflow_guide_unlink"):
+            return
         steps = (
             self.env["crm.guide.step"]
             .sudo()

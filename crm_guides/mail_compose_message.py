@@ -42,6 +42,7 @@ class MailComposeMessage(models.TransientModel):
         # the sender may edit the record (checked as the sender, not as sudo)
         row = row.with_env(self.env)
         row._check_document_write()
+        row._guide_check_closable()
         activity = row.activity_id
         row._set_state(engine.DONE, messages={row.id: message})
         if activity:

@@ -55,3 +55,40 @@ class TestPerformance(GuideCommon):
             f"guide queries grew with the records: {extra_10} for 10, "
             f"{extra_100} for 100",
         )
+
+    def test_kanban_read_of_guide_fields(self):
+        """The pipeline kanban reads 160 cards with the guide fields for at
+        most 3 queries more than without them."""
+        self._create_opportunities(160)
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        domain = [("team_id", "=", self.team.id)]
+        base_spec = {
+            "name": {},
+            "stage_id": {"fields": {"display_name": {}}},
+            "user_id": {"fields": {"display_name": {}}},
+            "expected_revenue": {},
+            "activity_ids": {"fields": {}},
+            "activity_state": {},
+        }
+        guide_spec = dict(
+            base_spec,
+            guide_id={"fields": {"display_name": {}}},
+            guide_progress={},
+            guide_next_step_name={},
+            guide_next_step_deadline={},
+            guide_is_rotting={},
+            guide_is_blocked={},
+        )
+
+        def count(spec):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            result = Lead.web_search_read(domain, spec, limit=160)
+            self.assertEqual(result["length"], 160)
+            return self.env.cr.sql_log_count - before
+
+        count(guide_spec)  # warm the caches of the registry
+        extra = count(guide_spec) - count(base_spec)
+        _logger.info("kanban read of 160 cards: %s queries for the guide", extra)
+        self.assertLessEqual(extra, 3)

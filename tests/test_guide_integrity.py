@@ -1,0 +1,212 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import GuideCommon
+
+
+@tagged("post_install", "-at_install")
+class TestGuideIntegrity(GuideCommon):
+    """Every way around a blocking stage, tried as a salesman, is refused
+    before anything is written; the history of records is kept."""
+
+    def _refused(self, records, vals, expected="cannot"):
+        """Write as the salesman: refused, and the database is unchanged."""
+        records = records.with_user(self.salesman)
+        before = [
+            (rec.stage_id, rec.guide_id, rec.team_id, rec.guide_stage_id)
+            for rec in records
+        ]
+        activities = self._guide_activities(records)
+        try:
+            records.write(vals)
+        except (UserError, ValidationError) as error:
+            self.assertIn(expected, str(error))
+        else:
+            self.fail(f"the write {vals} was not refused")
+        self.env.invalidate_all()
+        self.assertEqual(
+            [
+                (rec.stage_id, rec.guide_id, rec.team_id, rec.guide_stage_id)
+                for rec in records
+            ],
+            before,
+        )
+        self.assertEqual(self._guide_activities(records), activities)
+
+    def _blocked_lead(self):
+        lead = self._create_opportunities(1, stage=self.stage_meeting)
+        self.assertTrue(lead.guide_is_blocked)
+        return lead
+
+    def test_one_write_with_stage_and_guide(self):
+        other = self.guide.copy({"name": "Other", "sequence": 50})
+        lead = self._blocked_lead()
+        self._refused(
+            lead, {"stage_id": self.stage_quote.id, "guide_id": other.id}, "leave"
+        )
+        self._refused(lead, {"guide_id": str(other.id)}, "leave")
+        self._refused(lead, {"guide_id": False}, "leave")
+        self._refused(
+            lead,
+            {"guide_stage_id": other.guide_stage_ids.filtered("is_blocking").id},
+            "leave",
+        )
+        self._refused(lead, {"guide_id": "not an id"}, "not a valid")
+        # a manager may take it out of its guide
+        lead.with_user(self.manager).write({"guide_id": other.id})
+        self.assertEqual(lead.guide_id, other)
+
+    def test_team_change_while_blocked(self):
+        lead = self._blocked_lead()
+        self.other_team.member_ids = self.salesman
+        self._refused(lead, {"team_id": self.other_team.id}, "leave")
+
+    def test_leave_move_and_come_back(self):
+        lead = self._create_opportunities(1)
+        self._rows(lead, self.step_qualify).activity_id.action_done()
+        self.other_team.member_ids = self.salesman
+        salesman_lead = lead.with_user(self.salesman)
+        # the Lead stage is not blocking: the record may leave the guide...
+        salesman_lead.write({"team_id": self.other_team.id})
+        self.assertFalse(lead.guide_id)
+        salesman_lead.write({"stage_id": self.stage_quote.id})
+        # ...but coming back past a blocking stage never done is refused
+        self._refused(lead, {"team_id": self.team.id}, "Meet")
+
+    def test_back_then_jump_and_cleared_stage(self):
+        lead = self._blocked_lead()
+        self._refused(lead, {"stage_id": self.stage_quote.id}, "Meet")
+        lead.with_user(self.salesman).write({"stage_id": self.stage_lead.id})
+        self._refused(lead, {"stage_id": self.stage_quote.id}, "Meet")
+        lead.with_user(self.salesman).write({"stage_id": False})
+        self._refused(lead, {"stage_id": self.stage_quote.id}, "Meet")
+        # won is never refused
+        lead.with_user(self.salesman).write({"stage_id": self.stage_won.id})
+        self.assertEqual(lead.stage_id, self.stage_won)
+
+    def test_required_step_of_someone_else(self):
+        self.step_follow.is_required = True
+        lead = self._create_opportunities(1, stage=self.stage_quote)
+        row = self._rows(lead, self.step_follow)
+        self.assertEqual(row.user_id, self.manager)
+        activity = row.activity_id
+        for action in (
+            lambda: row.with_user(self.salesman).action_done(),
+            lambda: row.with_user(self.salesman).action_not_applicable(),
+            lambda: activity.with_user(self.salesman).action_feedback("done"),
+        ):
+            try:
+                action()
+            except UserError as error:
+                self.assertIn("assigned to someone else", str(error))
+            else:
+                self.fail("a salesman closed the team leader's required step")
+            self.env.invalidate_all()
+            self.assertEqual(row.state, "todo")
+            self.assertTrue(activity.exists())
+        self.assertNotIn(row, row.with_user(self.salesman)._guide_closable_rows())
+        # the assignee (team leader) closes it
+        activity.with_user(self.manager).action_feedback("credit checked")
+        self.assertEqual(row.state, "done")
+
+    def test_history_is_kept(self):
+        lead = self._create_opportunities(1)
+        self.assertTrue(self._rows(lead, self.step_qualify))
+        designer = self.manager
+        for record, expected in (
+            (self.step_qualify, "archive them"),
+            (self.gs_lead, "archive them"),
+            (self.guide, "archive them"),
+        ):
+            with self.assertRaisesRegex((UserError, ValidationError), expected):
+                record.with_user(designer).unlink()
+        # a guide only lost (archived) records follow is still in use
+        other = self.guide.copy({"name": "Lost only", "sequence": 60})
+        lost = self._create_opportunities(1)
+        lost.with_user(self.manager).write({"guide_id": other.id})
+        lost.action_set_lost()
+        with self.assertRaisesRegex(ValidationError, "archive them"):
+            other.with_user(designer).unlink()
+        # an unused step goes, with its plan template
+        step = self.env["crm.guide.step"].create(
+            {"guide_stage_id": self.gs_quote.id, "name": "Unused"}
+        )
+        template = step.template_id
+        step.with_user(designer).unlink()
+        self.assertFalse(template.exists())
+        # archived steps are no longer planned on entry
+        self.step_meet.with_user(designer).active = False
+        fresh = self._create_opportunities(1, stage=self.stage_meeting)
+        self.assertFalse(self._rows(fresh, self.step_meet))
+        self.assertFalse(fresh.guide_is_blocked)
+
+    def test_second_schedule_plans_nothing(self):
+        lead = self._create_opportunities(1, stage=self.stage_meeting)
+        row = self._rows(lead, self.step_stakeholders).with_user(self.salesman)
+        action = row.action_schedule_dialog()
+        Activity = self.env["mail.activity"].with_user(self.salesman)
+        vals = {
+            key[len("default_") :]: value
+            for key, value in action["context"].items()
+            if key.startswith("default_")
+        }
+        Activity.with_context(**action["context"]).create(vals)
+        with self.assertRaisesRegex(UserError, "already planned"):
+            Activity.with_context(**action["context"]).create(vals)
+        self.assertEqual(len(self._guide_activities(lead, self.type_todo)), 1)
+
+    def test_search_applies_access_before_the_limit(self):
+        mine = self._create_opportunities(3, user=self.salesman)
+        self._create_opportunities(6, user=self.other_salesman)
+        Rows = self.env["crm.guide.record.step"].with_user(self.salesman)
+        domain = [("res_model", "=", "crm.lead")]
+        readable = Rows.search(domain)
+        self.assertEqual(set(readable.mapped("res_id")), set(mine.ids))
+        self.assertEqual(len(Rows.search(domain, limit=5)), 5)
+        self.assertEqual(Rows.search_count(domain), len(readable))
+
+    def test_multi_company(self):
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        shared = self.guide.copy({"name": "Shared", "company_id": False})
+        self.guide.company_id = self.env.company
+        lead = self._create_opportunities(1)
+        self.assertEqual(lead.guide_id, self.guide)
+        # a record without company gets only guides without company
+        lead.write({"company_id": False})
+        self.assertEqual(lead.guide_id, shared)
+        # the record's steps follow its company
+        user_b = new_test_user(
+            self.env,
+            login="guide_user_b",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        self.team.company_id = False
+        self.team.member_ids |= user_b  # keeps the team (and the guide)
+        lead.write({"company_id": company_b.id, "user_id": user_b.id})
+        rows = self._rows(lead)
+        self.assertEqual(
+            set(rows.mapped("company_id")),
+            {company_b},
+            [(r.step_id.name, r.company_id.name, r.state) for r in rows],
+        )
+        self.assertEqual(
+            self.env["crm.guide.record.step"]
+            .with_user(user_b)
+            .search([("res_id", "=", lead.id), ("res_model", "=", "crm.lead")]),
+            rows,
+        )
+
+    def test_apply_to_existing_records(self):
+        leads = self._create_opportunities(3, team=self.other_team)
+        self.assertFalse(leads.guide_id)
+        guide = self.guide.copy({"name": "For the other team", "sequence": 70})
+        guide.with_user(self.manager).write({"team_ids": [(4, self.other_team.id)]})
+        # the team's own stages are not in the copy: use the shared ones
+        self.assertEqual(guide.apply_count, 3)
+        guide.with_user(self.manager).action_apply_to_records(batch_size=2)
+        self.assertEqual(leads.guide_id, guide)
+        self.assertEqual(guide.apply_count, 0)
