@@ -121,7 +121,7 @@ class CrmGuideMixin(models.AbstractModel):
 
     guide_is_blocked = fields.Boolean(
         "Blocked by Guide",
-        compute="_compute_guide_is_blocked",
+        compute="_compute_guide_next_step",
         search="_search_guide_is_blocked",
         help="The current stage is blocking and has required steps that are "
         "neither done nor not applicable: the record cannot move forward.",
@@ -385,16 +385,40 @@ class CrmGuideMixin(models.AbstractModel):
             and self.guide_stage_id
         ).sorted(lambda row: (row.sequence, row.id))
 
-    @api.depends(
-        "guide_stage_id.is_blocking",
-        "guide_record_step_ids.state",
-        "guide_stage_id.step_ids.is_required",
-    )
-    def _compute_guide_is_blocked(self):
-        for rec in self:
-            rec.guide_is_blocked = rec.guide_stage_id.is_blocking and any(
-                row.is_required for row in rec._guide_open_rows()
+    def _guide_open_rows_batch(self):
+        """``{record id: open rows of its current stage}`` for the whole
+        recordset in one query (the pipeline kanban reads these for every
+        card): the state of a step is the engine's to read."""
+        result = defaultdict(lambda: self.env["crm.guide.record.step"])
+        ids = [rec.id for rec in self if rec.id and rec.guide_stage_id]
+        if not ids:
+            return result
+        stage_of = {rec.id: rec.guide_stage_id.id for rec in self}
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", ids),
+                    ("state", "=", engine.OPEN),
+                ],
+                [
+                    "res_id",
+                    "step_id",
+                    "guide_stage_id",
+                    "is_required",
+                    "date_deadline",
+                    "activity_id",
+                ],
+                order="guide_stage_sequence, sequence, id",
             )
+            .with_env(self.env)
+        )
+        for row in rows:
+            if row.guide_stage_id.id == stage_of.get(row.res_id):
+                result[row.res_id] |= row
+        return result
 
     def _search_guide_is_blocked(self, operator, value):
         if operator not in ("=", "!="):
@@ -431,10 +455,19 @@ class CrmGuideMixin(models.AbstractModel):
             return domain
         return ["!", *expression.normalize_domain(domain)]
 
-    @api.depends("guide_stage_id", "guide_record_step_ids.state")
+    @api.depends(
+        "guide_stage_id.is_blocking",
+        "guide_record_step_ids.state",
+        "guide_stage_id.step_ids.is_required",
+    )
     def _compute_guide_next_step(self):
+        # blocked, next step and its due date: one query for the recordset
+        open_rows = self._guide_open_rows_batch()
         for rec in self:
-            row = rec._guide_open_rows()[:1]
+            rec.guide_is_blocked = rec.guide_stage_id.is_blocking and any(
+                row.is_required for row in open_rows[rec.id]
+            )
+            row = open_rows[rec.id][:1]
             rec.guide_next_step_id = row
             rec.guide_next_step_name = row.name
             rec.guide_next_step_deadline = row.date_deadline
@@ -471,6 +504,10 @@ class CrmGuideMixin(models.AbstractModel):
         # every rule is checked before anything is written
         self._guide_check_move(vals)
         before = {rec.id: (rec.guide_id, rec.guide_stage_id) for rec in self}
+        moving = status_field in vals
+        if moving:
+            # the move is the guide's progress: one write, not two
+            vals["guide_date_last_move"] = fields.Datetime.now()
         result = super().write(vals)
         company_field = self._guide_company_field
         if company_field and company_field in vals:
@@ -486,7 +523,7 @@ class CrmGuideMixin(models.AbstractModel):
             lambda rec: rec.guide_stage_id and rec.guide_stage_id != before[rec.id][1]
         )
         if entered:
-            entered._guide_enter_stage()
+            entered._guide_enter_stage(touch=not moving)
         return result
 
     def _guide_lock_records(self):
@@ -1139,7 +1176,6 @@ class CrmGuideMixin(models.AbstractModel):
         vals_list = [
             rec._guide_prepare_activity_vals(step, today) for rec, step in record_steps
         ]
-        self._guide_subscribe_repeated_assignees(vals_list)
         # one notification per assignee and move, not one e-mail per activity
         activities = (
             self.env["mail.activity"]
@@ -1150,20 +1186,15 @@ class CrmGuideMixin(models.AbstractModel):
         activities._guide_notify_assignees()
         return activities
 
-    def _guide_subscribe_repeated_assignees(self, vals_list):
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """``mail.activity.create`` subscribes each assignee to the record once
-        per activity; with two activities for the same person on the same record
-        in one create it would insert the same follower twice. Subscribe those
-        assignees first, once per record."""
-        seen, repeated = set(), defaultdict(set)
-        for vals in vals_list:
-            key = (vals["user_id"], vals["res_id"])
-            if key in seen:
-                repeated[vals["user_id"]].add(vals["res_id"])
-            seen.add(key)
-        for user_id, res_ids in repeated.items():
-            partner = self.env["res.users"].sudo().browse(user_id).partner_id
-            self.browse(res_ids).message_subscribe(partner_ids=partner.ids)
+        per activity: with two activities for the same person on the same
+        record in one create, core would insert the same follower twice (a
+        UniqueViolation). The records are subscribed once each."""
+        unique = self.browse(list(dict.fromkeys(self.ids)))
+        return super(CrmGuideMixin, unique).message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids
+        )
 
     def _guide_schedule(self, rows):
         """Plan the activities of suggested steps ``rows`` of these records."""

@@ -58,7 +58,7 @@ class CrmGuideRecordStep(models.Model):
     name = fields.Char(related="step_id.name")
     purpose = fields.Char(related="step_id.purpose")
     kind = fields.Selection(related="step_id.kind")
-    is_required = fields.Boolean(related="step_id.is_required")
+    is_required = fields.Boolean(related="step_id.is_required", store=True)
     state = fields.Selection(
         [
             (engine.OPEN, "To Do"),

@@ -72,7 +72,7 @@ class TestPerformance(GuideCommon):
         }
         guide_spec = dict(
             base_spec,
-            guide_id={"fields": {"display_name": {}}},
+            guide_id={},
             guide_progress={},
             guide_next_step_name={},
             guide_next_step_deadline={},
