@@ -119,7 +119,6 @@ def setup(self_assigned=False):
     return leads, target, call, todo
 
 
-
 SINGLE = min(N, 200)
 
 
@@ -172,9 +171,12 @@ def measure(self_assigned):
                 )
 
     times["plain"] = timed(plain_schedule)
-    assert env["mail.activity"].search_count(
-        [("res_model", "=", "crm.lead"), ("res_id", "in", guided.ids)]
-    ) == 2 * N, "the guided move planned two activities per record"
+    assert (
+        env["mail.activity"].search_count(
+            [("res_model", "=", "crm.lead"), ("res_id", "in", guided.ids)]
+        )
+        == 2 * N
+    ), "the guided move planned two activities per record"
     # single moves, record by record
     single_guided, single_plain = make_leads()[:SINGLE], make_leads()[:SINGLE]
     single_plain.write({"guide_id": False})
