@@ -1014,6 +1014,7 @@ class CrmGuideMixin(models.AbstractModel):
         blocking stage with required steps open, or take a blocked record out
         of its guide (unless the user may)."""
         status_field = self._guide_stage_field or "guide_stage_id"
+        exempt = False
         if status_field in vals and vals[status_field]:
             target = (
                 self.env[self._fields[status_field].comodel_name].browse(
@@ -1022,8 +1023,7 @@ class CrmGuideMixin(models.AbstractModel):
                 if self._fields[status_field].type == "many2one"
                 else vals[status_field]
             )
-            if self._guide_is_exempt_move(target):
-                return
+            exempt = self._guide_is_exempt_move(target)
         predicted = self._guide_predict(vals)
         if vals.get("guide_id"):
             team_field = self._guide_team_field
@@ -1073,6 +1073,8 @@ class CrmGuideMixin(models.AbstractModel):
             if self._guide_can_leave_guide()
             else self
         )
+        if exempt:
+            return
         gates = movers._guide_gate_stages(predicted, vals)
         blocked = movers._guide_blocked_moves(gates)
         if blocked:

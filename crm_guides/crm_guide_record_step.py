@@ -48,17 +48,24 @@ class CrmGuideRecordStep(models.Model):
         "crm.guide.step", required=True, ondelete="restrict", index=True, readonly=True
     )
     guide_stage_id = fields.Many2one(
-        related="step_id.guide_stage_id", store=True, index=True
+        related="step_id.guide_stage_id", store=True, index=True, precompute=True
     )
-    guide_id = fields.Many2one(related="step_id.guide_id", store=True, index=True)
+    guide_id = fields.Many2one(
+        related="step_id.guide_id", store=True, index=True, precompute=True
+    )
     guide_stage_sequence = fields.Integer(
-        "Guide Stage Sequence", related="guide_stage_id.sequence", store=True
+        "Guide Stage Sequence",
+        related="guide_stage_id.sequence",
+        store=True,
+        precompute=True,
     )
-    sequence = fields.Integer(related="step_id.sequence", store=True)
+    sequence = fields.Integer(related="step_id.sequence", store=True, precompute=True)
     name = fields.Char(related="step_id.name")
     purpose = fields.Char(related="step_id.purpose")
     kind = fields.Selection(related="step_id.kind")
-    is_required = fields.Boolean(related="step_id.is_required", store=True)
+    is_required = fields.Boolean(
+        related="step_id.is_required", store=True, precompute=True
+    )
     state = fields.Selection(
         [
             (engine.OPEN, "To Do"),
