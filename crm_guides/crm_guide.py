@@ -279,9 +279,18 @@ class CrmGuide(models.Model):
         if not self.env.context.get("_force_unlink"):  # not at uninstall
             self._unlink_except_in_use()
         self.with_context(active_test=False).guide_stage_ids.unlink()
+        self.env.registry.clear_cache()  # crm.guide.mixin._guide_candidate_ids
         return super().unlink()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        guides = super().create(vals_list)
+        self.env.registry.clear_cache()  # crm.guide.mixin._guide_candidate_ids
+        return guides
+
     def write(self, vals):
+        if {"res_model", "active", "sequence"} & set(vals):
+            self.env.registry.clear_cache()  # crm.guide.mixin._guide_candidate_ids
         result = super().write(vals)
         if {"name", "res_model", "company_id", "active"} & set(vals):
             self.with_context(active_test=False).guide_stage_ids._guide_sync_plans()

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_list
@@ -299,9 +299,24 @@ class CrmGuideMixin(models.AbstractModel):
         )
         if not todo:
             return
-        guides = self.env["crm.guide"].search([("res_model", "=", self._name)])
+        guides = self._guide_candidates()
         for rec in todo:
             rec.guide_id = next((g for g in guides if rec._guide_matches(g)), False)
+
+    @api.model
+    def _guide_candidates(self):
+        """The active guides of this model in their order, as the system
+        (whether one applies is ``_guide_matches``' business: team, company).
+        Their ids are cached, so that writes of teams or companies on records
+        cost no query (crm's lead assignment writes them one by one)."""
+        return self.env["crm.guide"].sudo().browse(self._guide_candidate_ids())
+
+    @api.model
+    @tools.ormcache("self._name")
+    def _guide_candidate_ids(self):
+        return tuple(
+            self.env["crm.guide"].sudo().search([("res_model", "=", self._name)]).ids
+        )
 
     @api.depends(lambda self: self._guide_stage_depends())
     def _compute_guide_stage_id(self):
@@ -500,7 +515,8 @@ class CrmGuideMixin(models.AbstractModel):
             return super().write(vals)
         # two users moving the same record at once: the second waits, then
         # Odoo retries its request and it sees the first one's steps
-        self._guide_lock_records()
+        if {status_field, "guide_id", "guide_stage_id"} & set(vals):
+            self._guide_lock_records()
         # every rule is checked before anything is written
         self._guide_check_move(vals)
         before = {rec.id: (rec.guide_id, rec.guide_stage_id) for rec in self}
@@ -511,7 +527,7 @@ class CrmGuideMixin(models.AbstractModel):
         result = super().write(vals)
         company_field = self._guide_company_field
         if company_field and company_field in vals:
-            self._guide_sync_row_companies()
+            self.filtered("guide_id")._guide_sync_row_companies()
         switched = self.filtered(
             lambda rec: before[rec.id][0] and rec.guide_id != before[rec.id][0]
         )
@@ -817,7 +833,7 @@ class CrmGuideMixin(models.AbstractModel):
                     guide = rec.guide_id
                 else:
                     if guides is None:
-                        guides = Guide.search([("res_model", "=", self._name)])
+                        guides = self._guide_candidates()
                     guide = next(
                         (g for g in guides if rec._guide_matches(g, team, company)),
                         Guide,
