@@ -7,8 +7,13 @@ def uninstall_hook(env):
 
     Activities of the addon's types keep existing as To-Dos (Odoo refuses to
     delete a type in use), and records on the addon's demo stages move to the
-    first stage of the pipeline that stays.
+    first stage of the pipeline that stays. The activity plans of the guide
+    stages go with the guides (they hold nothing but the guides' steps).
     """
+    # record steps, steps (with their plan templates), stages (with their plans)
+    forced = env(su=True, context={"_force_unlink": True, "active_test": False})
+    forced["crm.guide.record.step"].search([]).unlink()
+    forced["crm.guide"].search([]).unlink()
     data = env["ir.model.data"].sudo()
     own = data.search([("module", "=", "crm_workflow_guide")])
     type_ids = own.filtered(lambda d: d.model == "mail.activity.type").mapped("res_id")
