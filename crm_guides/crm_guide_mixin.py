@@ -811,24 +811,13 @@ class CrmGuideMixin(models.AbstractModel):
         Guide, GuideStage = self.env["crm.guide"], self.env["crm.guide.stage"]
         team_field, company_field = self._guide_team_field, self._guide_company_field
         changes_scope = bool({f for f in (team_field, company_field) if f} & set(vals))
+        team, company = self._guide_scope_from_vals(vals)
         guides = None
         result = {}
         for rec in self:
             if "guide_id" in vals:
                 guide = Guide.browse(vals["guide_id"])
             elif changes_scope:
-                team = (
-                    self.env[rec._fields[team_field].comodel_name].browse(
-                        vals[team_field]
-                    )
-                    if team_field and team_field in vals
-                    else None
-                )
-                company = (
-                    self.env["res.company"].browse(vals[company_field])
-                    if company_field and company_field in vals
-                    else None
-                )
                 if rec.guide_id and rec._guide_matches(rec.guide_id, team, company):
                     guide = rec.guide_id
                 else:
@@ -858,6 +847,21 @@ class CrmGuideMixin(models.AbstractModel):
                 stage = guide.guide_stage_ids[:1]
             result[rec.id] = (guide, stage)
         return result
+
+    def _guide_scope_from_vals(self, vals):
+        """``(team, company)`` written by ``vals``; None for what it keeps."""
+        team_field, company_field = self._guide_team_field, self._guide_company_field
+        team = (
+            self.env[self._fields[team_field].comodel_name].browse(vals[team_field])
+            if team_field and team_field in vals
+            else None
+        )
+        company = (
+            self.env["res.company"].browse(vals[company_field])
+            if company_field and company_field in vals
+            else None
+        )
+        return team, company
 
     def _guide_status_positions(self, keys):
         """``{status key: position}`` in the order of the status itself (the
@@ -1042,21 +1046,8 @@ class CrmGuideMixin(models.AbstractModel):
             exempt = self._guide_is_exempt_move(target)
         predicted = self._guide_predict(vals)
         if vals.get("guide_id"):
-            team_field = self._guide_team_field
-            company_field = self._guide_company_field
+            team, company = self._guide_scope_from_vals(vals)
             for rec in self:
-                team = (
-                    self.env[rec._fields[team_field].comodel_name].browse(
-                        vals[team_field]
-                    )
-                    if team_field and team_field in vals
-                    else None
-                )
-                company = (
-                    self.env["res.company"].browse(vals[company_field])
-                    if company_field and company_field in vals
-                    else None
-                )
                 guide = predicted[rec.id][0]
                 if not rec._guide_matches(guide, team, company):
                     raise ValidationError(
