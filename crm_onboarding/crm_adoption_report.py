@@ -18,12 +18,13 @@ REFRESHED_AT_PARAM = "crm_workflow_guide.adoption_refreshed_at"
 #: alias; the ``{…}`` parts are filled in per record kind below.
 QUALITY_SCORE = """
     (
-        wc.crm_quality_weight_email * ({email} ~* '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$')::int
+        wc.crm_quality_weight_email
+            * coalesce({email} ~* '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$', false)::int
         + wc.crm_quality_weight_phone
             * (length(regexp_replace(coalesce({phone}, ''), '[^0-9]', '', 'g')) >= 6)::int
-        + wc.crm_quality_weight_company * ({company})::int
+        + wc.crm_quality_weight_company * coalesce({company}, false)::int
         + wc.crm_quality_weight_industry * (ind.industry_id IS NOT NULL)::int
-        + wc.crm_quality_weight_category * ({category})::int
+        + wc.crm_quality_weight_category * coalesce({category}, false)::int
     )::numeric / NULLIF(
         wc.crm_quality_weight_email + wc.crm_quality_weight_phone
         + wc.crm_quality_weight_company + wc.crm_quality_weight_industry
