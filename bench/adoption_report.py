@@ -51,7 +51,10 @@ def best(func):
 def generate():
     users = env["res.users"].create(  # noqa: F821
         [
-            {"name": f"Adoption bench {i}", "login": f"adoption_bench_{i}_{time.time()}"}
+            {
+                "name": f"Adoption bench {i}",
+                "login": f"adoption_bench_{i}_{time.time()}",
+            }
             for i in range(USERS)
         ]
     )

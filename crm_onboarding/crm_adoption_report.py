@@ -16,12 +16,14 @@ REFRESHED_AT_PARAM = "crm_workflow_guide.adoption_refreshed_at"
 #: ``score`` of one record (a lead/opportunity or a contact): the weighted
 #: share of its key fields that are filled and valid.  ``rec`` is the record's
 #: alias; the ``{…}`` parts are filled in per record kind below.
+EMAIL_PATTERN = "'^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'"
 QUALITY_SCORE = """
     (
         wc.crm_quality_weight_email
-            * coalesce({email} ~* '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$', false)::int
+            * coalesce({email} ~* {email_pattern}, false)::int
         + wc.crm_quality_weight_phone
-            * (length(regexp_replace(coalesce({phone}, ''), '[^0-9]', '', 'g')) >= 6)::int
+            * (length(regexp_replace(coalesce({phone}, ''), '[^0-9]', '', 'g'))
+               >= 6)::int
         + wc.crm_quality_weight_company * coalesce({company}, false)::int
         + wc.crm_quality_weight_industry * (ind.industry_id IS NOT NULL)::int
         + wc.crm_quality_weight_category * coalesce({category}, false)::int
@@ -34,12 +36,14 @@ QUALITY_SCORE = """
 """
 
 LEAD_SCORE = QUALITY_SCORE.format(
+    email_pattern=EMAIL_PATTERN,
     email="rec.email_from",
     phone="coalesce(nullif(rec.phone, ''), rec.mobile)",
     company="coalesce(rec.partner_name, '') <> '' OR ind.is_company",
     category="EXISTS (SELECT 1 FROM crm_tag_rel r WHERE r.lead_id = rec.id)",
 )
 PARTNER_SCORE = QUALITY_SCORE.format(
+    email_pattern=EMAIL_PATTERN,
     email="rec.email",
     phone="coalesce(nullif(rec.phone, ''), rec.mobile)",
     company="rec.is_company OR rec.parent_id IS NOT NULL",
@@ -93,7 +97,6 @@ class CrmAdoptionReport(models.Model):
     )
     date = fields.Date(readonly=True, help="Day the figures happened (UTC).")
     calls_logged = fields.Integer(
-        "Calls Logged",
         readonly=True,
         help="Activities of an activity type whose action is 'Phonecall' that the "
         "user marked done that day, on any document (counted from the chatter "
@@ -101,7 +104,6 @@ class CrmAdoptionReport(models.Model):
         "message). Calls done by another user count for that user.",
     )
     meetings_done = fields.Integer(
-        "Meetings Done",
         readonly=True,
         help="Activities of an activity type whose action is 'Meeting' that the "
         "user marked done that day, on any document.",
@@ -114,7 +116,6 @@ class CrmAdoptionReport(models.Model):
         "the record). Internal notes and incoming e-mails are not counted.",
     )
     leads_converted = fields.Integer(
-        "Leads Converted",
         readonly=True,
         help="Leads converted into an opportunity that day (conversion date), "
         "counted for the salesperson of the opportunity. Opportunities lost or "
@@ -122,26 +123,22 @@ class CrmAdoptionReport(models.Model):
         "opportunities (never a lead) do not.",
     )
     opportunities_won = fields.Integer(
-        "Opportunities Won",
         readonly=True,
         help="Opportunities of the salesperson that are in a won stage, counted on "
         "their closing date. Lost and archived opportunities are not counted.",
     )
     orders_confirmed = fields.Integer(
-        "Orders Confirmed",
         readonly=True,
         help="Sales orders of the salesperson in state 'Sales Order' (confirmed, "
         "locked or not), counted on their order date. Quotations and cancelled "
         "orders are not counted.",
     )
     guide_steps_done = fields.Integer(
-        "Guide Steps Done",
         readonly=True,
         help="Workflow guide steps the user did that day, on any record (guide "
         "steps marked not applicable are not counted).",
     )
     overdue_activities = fields.Integer(
-        "Overdue Activities",
         readonly=True,
         help="Open activities assigned to the user whose due date is before today, "
         "counted on their due date. Done and cancelled activities are not counted.",
@@ -154,7 +151,6 @@ class CrmAdoptionReport(models.Model):
         "are not rated.",
     )
     quality_points = fields.Float(
-        "Quality Points",
         readonly=True,
         help="Sum over the rated records of the weighted share of their key fields "
         "that are filled and valid (1 for a perfect record).",
@@ -172,7 +168,6 @@ class CrmAdoptionReport(models.Model):
         "the number of records, not averaged per day.",
     )
     adoption_points = fields.Integer(
-        "Adoption Points",
         readonly=True,
         help="Leaderboard score: one point per call logged, meeting done, e-mail "
         "sent, lead converted, opportunity won, order confirmed and guide step "
@@ -365,7 +360,10 @@ class CrmAdoptionReport(models.Model):
         """Live data quality (%) of the goal's user over the goal's period
         (records created in it), for the 'Data Quality' goal definition."""
         self.env.flush_all()
-        conditions = [SQL("q.user_id = %s", goal.user_id.id), SQL("q.score IS NOT NULL")]
+        conditions = [
+            SQL("q.user_id = %s", goal.user_id.id),
+            SQL("q.score IS NOT NULL"),
+        ]
         if goal.start_date:
             conditions.append(SQL("q.create_date >= %s", goal.start_date))
         if goal.end_date:
@@ -374,7 +372,8 @@ class CrmAdoptionReport(models.Model):
             )
         self.env.cr.execute(
             SQL(
-                "SELECT 100.0 * sum(q.score) / nullif(count(*), 0) FROM (%s) q WHERE %s",
+                "SELECT 100.0 * sum(q.score) / nullif(count(*), 0) "
+                "FROM (%s) q WHERE %s",
                 SQL(QUALITY_ROWS),
                 SQL(" AND ").join(conditions),
             )
@@ -415,7 +414,6 @@ class CrmAdoptionLeaderboard(models.Model):
         "Month", readonly=True, help="First day of the month (UTC) of the figures."
     )
     adoption_points = fields.Integer(
-        "Adoption Points",
         readonly=True,
         help="One point per call logged, meeting done, e-mail sent, lead "
         "converted, opportunity won, order confirmed and guide step done in the "
@@ -427,10 +425,10 @@ class CrmAdoptionLeaderboard(models.Model):
         help="Place of the user among all the users of the company that month "
         "(1 = most points; equal points share a place).",
     )
-    calls_logged = fields.Integer("Calls Logged", readonly=True)
-    leads_converted = fields.Integer("Leads Converted", readonly=True)
-    opportunities_won = fields.Integer("Opportunities Won", readonly=True)
-    guide_steps_done = fields.Integer("Guide Steps Done", readonly=True)
+    calls_logged = fields.Integer(readonly=True)
+    leads_converted = fields.Integer(readonly=True)
+    opportunities_won = fields.Integer(readonly=True)
+    guide_steps_done = fields.Integer(readonly=True)
     data_quality = fields.Float("Data Quality (%)", readonly=True, aggregator=False)
 
     def init(self):

@@ -91,7 +91,6 @@ class CrmGuideStepReport(models.Model):
         "without doing it.",
     )
     median_days_to_done = fields.Float(
-        "Median Days To Done",
         readonly=True,
         aggregator=False,
         help="Median number of days between the record entering the step's stage "
@@ -136,11 +135,13 @@ class CrmGuideStepReport(models.Model):
                            AS open_count,
                        (100.0 * count(*) FILTER (WHERE r.state = 'done')
                         / nullif(count(r.step_id), 0))::float AS done_rate,
-                       count(*) FILTER (WHERE r.state = 'done' AND (r.won OR r.lost))::int
+                       count(*) FILTER (
+                           WHERE r.state = 'done' AND (r.won OR r.lost))::int
                            AS closed_done_count,
                        count(*) FILTER (WHERE r.state = 'done' AND r.won)::int
                            AS won_done_count,
-                       count(*) FILTER (WHERE r.state <> 'done' AND (r.won OR r.lost))::int
+                       count(*) FILTER (
+                           WHERE r.state <> 'done' AND (r.won OR r.lost))::int
                            AS closed_not_done_count,
                        count(*) FILTER (WHERE r.state <> 'done' AND r.won)::int
                            AS won_not_done_count,
@@ -153,7 +154,8 @@ class CrmGuideStepReport(models.Model):
                             WHERE r.state <> 'done' AND (r.won OR r.lost)), 0))::float
                            AS win_rate_not_done,
                        (percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_done)
-                           FILTER (WHERE r.state = 'done'))::float AS median_days_to_done,
+                           FILTER (WHERE r.state = 'done'))::float
+                           AS median_days_to_done,
                        (avg(r.days_to_done) FILTER (WHERE r.state = 'done'))::float
                            AS avg_days_to_done
                   FROM crm_guide_step step

@@ -77,7 +77,10 @@ class TestAdoptionFigures(AdoptionCommon):
             )
             activity.with_user(user).action_feedback(feedback="Called")
         # a meeting done, a to-do done (neither a call nor a meeting)
-        for xmlid in ("mail.mail_activity_data_meeting", "mail.mail_activity_data_todo"):
+        for xmlid in (
+            "mail.mail_activity_data_meeting",
+            "mail.mail_activity_data_todo",
+        ):
             activity = host.activity_schedule(xmlid, user_id=salesman.id)
             activity.with_user(salesman).action_feedback()
         # an e-mail to the followers counts, an internal note does not
@@ -301,9 +304,7 @@ class TestAdoptionRights(AdoptionCommon):
         self.assertTrue(refused)
 
     def test_ambassador_follow_up(self):
-        self.env["crm.lead"].create(
-            {"name": "Incomplete", "user_id": self.salesman.id}
-        )
+        self.env["crm.lead"].create({"name": "Incomplete", "user_id": self.salesman.id})
         activity_type = self.env.ref(
             "crm_workflow_guide.mail_activity_type_crm_adoption_follow_up"
         )

@@ -70,7 +70,9 @@ class TestGuideStepReport(GuideCommon):
         )
         done, reached, rate = group
         self.assertEqual(reached, 12)
-        self.assertEqual(done, 2 + 3)  # proposal 2; call on won_done, lost_done, moved_on
+        self.assertEqual(
+            done, 2 + 3
+        )  # proposal 2; call on won_done, lost_done, moved_on
         self.assertAlmostEqual(rate, 100.0 * 5 / 12)
 
     def test_button_on_guide_form_opens_the_guide_report(self):
