@@ -179,3 +179,109 @@ class CrmGuideStepReport(models.Model):
                 self._field_to_sql(self._table, denominator, query),
             )
         return super()._read_group_select(aggregate_spec, query)
+
+
+class CrmGuideStageReport(models.Model):
+    """Days the leads and opportunities spend in each stage of a guide."""
+
+    _name = "crm.guide.stage.report"
+    _description = "Days per Guide Stage"
+    _auto = False
+    _order = "guide_id, sequence, guide_stage_id"
+    _rec_name = "guide_stage_id"
+
+    guide_stage_id = fields.Many2one(
+        "crm.guide.stage", string="Guide Stage", readonly=True
+    )
+    guide_id = fields.Many2one("crm.guide", string="Guide", readonly=True)
+    sequence = fields.Integer(readonly=True, aggregator=False)
+    company_id = fields.Many2one("res.company", readonly=True)
+    record_count = fields.Integer(
+        "Entered",
+        readonly=True,
+        help="Leads and opportunities (archived and lost ones included) that "
+        "entered the stage under this guide. A stage is known to be entered by "
+        "the guide steps it gives: stages without steps are not measured.",
+    )
+    left_count = fields.Integer(
+        "Left",
+        readonly=True,
+        help="Of those, the records that went on to another stage of the guide, "
+        "or were won or lost, afterwards.",
+    )
+    days_total = fields.Float(
+        "Days Spent (Total)",
+        readonly=True,
+        help="Days between entering the stage and entering the next stage of the "
+        "guide (or closing), over the records that left it.",
+    )
+    avg_days = fields.Float(
+        "Average Days",
+        readonly=True,
+        aggregator="avg",
+        help="Average days spent in the stage by the records that left it "
+        "(totals are averages over all those records).",
+    )
+    median_days = fields.Float(
+        "Median Days",
+        readonly=True,
+        aggregator=False,
+        help="Median days spent in the stage by the records that left it.",
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE VIEW %s AS (
+                WITH entries AS (
+                    SELECT s.res_id AS lead_id, s.guide_id, s.guide_stage_id,
+                           min(s.create_date) AS entered
+                      FROM crm_guide_record_step s
+                     WHERE s.res_model = 'crm.lead'
+                     GROUP BY s.res_id, s.guide_id, s.guide_stage_id
+                ), spans AS (
+                    SELECT e.guide_stage_id,
+                           coalesce(
+                               lead(e.entered) OVER (
+                                   PARTITION BY e.lead_id, e.guide_id
+                                   ORDER BY e.entered, e.guide_stage_id),
+                               CASE WHEN (l.active AND st.is_won)
+                                         OR (NOT l.active
+                                             AND coalesce(l.probability, 0) = 0)
+                                    THEN coalesce(l.date_closed, l.write_date)
+                               END
+                           ) - e.entered AS spent
+                      FROM entries e
+                      JOIN crm_lead l ON l.id = e.lead_id
+                      LEFT JOIN crm_stage st ON st.id = l.stage_id
+                )
+                SELECT gs.id AS id, gs.id AS guide_stage_id, gs.guide_id, gs.sequence,
+                       g.company_id,
+                       count(sp.guide_stage_id)::int AS record_count,
+                       count(sp.spent)::int AS left_count,
+                       (sum(EXTRACT(EPOCH FROM sp.spent)) / 86400.0)::float
+                           AS days_total,
+                       (avg(EXTRACT(EPOCH FROM sp.spent)) / 86400.0)::float AS avg_days,
+                       (percentile_cont(0.5) WITHIN GROUP (
+                           ORDER BY EXTRACT(EPOCH FROM sp.spent)) / 86400.0)::float
+                           AS median_days
+                  FROM crm_guide_stage gs
+                  JOIN crm_guide g ON g.id = gs.guide_id
+                  LEFT JOIN spans sp ON sp.guide_stage_id = gs.id
+                 GROUP BY gs.id, g.id
+            )""",
+                SQL.identifier(self._table),
+            )
+        )
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec.split(":")[0] == "avg_days":
+            super()._read_group_select("avg_days:avg", query)
+            return SQL(
+                "SUM(%s) / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, "days_total", query),
+                self._field_to_sql(self._table, "left_count", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)

@@ -292,6 +292,40 @@ class TestAdoptionRights(AdoptionCommon):
         board_2 = self.env["crm.adoption.leaderboard"].with_user(self.user_2).search([])
         self.assertEqual(board_2.rank, 1)
 
+    def test_salesman_opens_the_reports(self):
+        salesman = self.salesman
+        for xmlid, model in (
+            ("crm_adoption_report_action_server", "crm.adoption.report"),
+            ("crm_adoption_leaderboard_action_server", "crm.adoption.leaderboard"),
+        ):
+            action = (
+                self.env.ref(f"crm_workflow_guide.{xmlid}").with_user(salesman).run()
+            )
+            self.assertEqual(action["res_model"], model)
+            modes = [(False, mode) for mode in action["view_mode"].split(",")]
+            views = (
+                self.env[model]
+                .with_user(salesman)
+                .get_views(modes + [(False, "search")])
+            )
+            self.assertEqual(
+                set(views["views"]), {mode for __, mode in modes} | {"search"}
+            )
+        # what the pivot asks: figures per user and week
+        groups = (
+            self.env["crm.adoption.report"]
+            .with_user(salesman)
+            .web_read_group(
+                [],
+                ["calls_logged:sum", "data_quality:avg"],
+                ["user_id", "date:week"],
+                lazy=False,
+            )
+        )
+        self.assertEqual(
+            {group["user_id"][0] for group in groups["groups"]}, {salesman.id}
+        )
+
     def test_effectiveness_is_for_designers(self):
         report = self.env["crm.guide.step.report"]
         self.assertTrue(report.with_user(self.manager).search([]))

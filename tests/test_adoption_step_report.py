@@ -84,3 +84,30 @@ class TestGuideStepReport(GuideCommon):
             "arch"
         ]
         self.assertIn("How this guide performs", arch)
+
+    def test_days_per_guide_stage(self):
+        moved, won, staying = self._create_opportunities(3)
+        self.env.flush_all()
+        for lead, days in ((moved, 5), (won, 3), (staying, 1)):
+            self.env.cr.execute(
+                "UPDATE crm_guide_record_step "
+                "SET create_date = create_date - make_interval(days => %s) "
+                "WHERE res_model = 'crm.lead' AND res_id = %s",
+                (days, lead.id),
+            )
+        self.env.invalidate_all()
+        moved.stage_id = self.stage_meeting
+        won.action_set_won()
+        self.env.flush_all()
+        Report = self.env["crm.guide.stage.report"]
+        lead_stage = Report.search([("guide_stage_id", "=", self.gs_lead.id)])
+        self.assertEqual((lead_stage.record_count, lead_stage.left_count), (3, 2))
+        self.assertAlmostEqual(lead_stage.avg_days, 4.0, places=2)
+        self.assertAlmostEqual(lead_stage.median_days, 4.0, places=2)
+        meeting = Report.search([("guide_stage_id", "=", self.gs_meeting.id)])
+        self.assertEqual((meeting.record_count, meeting.left_count), (1, 0))
+        # the guide's total is weighted by the records that left each stage
+        (total,) = Report._read_group(
+            [("guide_id", "=", self.guide.id)], aggregates=["avg_days:avg"]
+        )[0]
+        self.assertAlmostEqual(total, 4.0, places=2)
