@@ -36,3 +36,5 @@ def uninstall_hook(env):
         if fallback and leads:
             # a plain move: the guide engine is going away with this module
             leads.with_context(tracking_disable=True).write({"stage_id": fallback.id})
+    # Odoo drops views and tables of removed models, not materialized views
+    env.cr.execute("DROP MATERIALIZED VIEW IF EXISTS crm_adoption_report CASCADE")

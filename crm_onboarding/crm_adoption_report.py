@@ -336,7 +336,6 @@ class CrmAdoptionReport(models.Model):
         self.env["ir.config_parameter"].sudo().set_param(
             REFRESHED_AT_PARAM, fields.Datetime.to_string(fields.Datetime.now())
         )
-        self.env.registry.clear_cache()
         self.invalidate_model()
 
     @api.model

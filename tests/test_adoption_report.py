@@ -172,6 +172,23 @@ class TestAdoptionFigures(AdoptionCommon):
         # the period: conversions of the last week only
         week = [("date", ">=", today - timedelta(days=6))]
         self.assertEqual(self._figures(salesman, week)["leads_converted"], 2)
+        # the gamification goals count the same (live)
+        for xmlid, expected in (
+            ("crm_adoption_goal_definition_calls", 2),
+            ("crm_adoption_goal_definition_conversions", 2),
+            ("crm_adoption_goal_definition_guide_steps", 1),
+        ):
+            goal = self.env["gamification.goal"].create(
+                {
+                    "definition_id": self.env.ref(f"crm_workflow_guide.{xmlid}").id,
+                    "user_id": salesman.id,
+                    "target_goal": 10,
+                    "start_date": today,
+                    "end_date": today,
+                }
+            )
+            goal.update_goal()
+            self.assertEqual(goal.current, expected, xmlid)
         other_figures = self._figures(other)
         self.assertEqual(other_figures["calls_logged"], 1)
         self.assertEqual(other_figures["guide_steps_done"], 0)
