@@ -223,7 +223,6 @@ class CrmGuideStageReport(models.Model):
         "(totals are averages over all those records).",
     )
     median_days = fields.Float(
-        "Median Days",
         readonly=True,
         aggregator=False,
         help="Median days spent in the stage by the records that left it.",
