@@ -13,7 +13,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["crm", "sale_crm"],
+    "depends": ["crm", "sale_crm", "gamification"],
     "data": [
         "security/crm_workflow_guide_groups.xml",
         "security/ir.model.access.csv",
@@ -24,6 +24,10 @@
         "views/crm_lead_views.xml",
         "views/crm_guide_prompt_views.xml",
         "views/crm_workflow_guide_menus.xml",
+        "security/crm_adoption_security.xml",
+        "data/crm_adoption_cron.xml",
+        "data/crm_adoption_gamification_data.xml",
+        "views/crm_adoption_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -43,3 +43,5 @@ def uninstall_hook(env):
             leads.with_context(
                 tracking_disable=True, crm_workflow_guide_disable=True
             ).write({"stage_id": fallback.id})
+    # Odoo drops views and tables of removed models, not materialized views
+    env.cr.execute("DROP MATERIALIZED VIEW IF EXISTS crm_adoption_report CASCADE")

@@ -7,3 +7,5 @@ from . import test_performance
 from . import test_rpc
 from . import test_guide_prompt
 from . import test_tours
+from . import test_adoption_report
+from . import test_adoption_step_report

@@ -1,0 +1,168 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+# Kept apart from res_company.py (shared with the onboarding work) on purpose.
+# pylint: disable=consider-merging-classes-inherited
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .crm_adoption_report import QUALITY_ROWS
+
+WEIGHT_HELP = (
+    "Weight of this key field in the data quality of the company's leads, "
+    "opportunities and contacts (0 = not checked)."
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    crm_quality_weight_email = fields.Integer(
+        "E-mail Weight", default=3, help=WEIGHT_HELP
+    )
+    crm_quality_weight_phone = fields.Integer(
+        "Phone Weight", default=3, help=WEIGHT_HELP
+    )
+    crm_quality_weight_company = fields.Integer(
+        "Company Weight", default=2, help=WEIGHT_HELP
+    )
+    crm_quality_weight_industry = fields.Integer(
+        "Industry Weight", default=1, help=WEIGHT_HELP
+    )
+    crm_quality_weight_category = fields.Integer(
+        "Category Weight", default=1, help=WEIGHT_HELP
+    )
+
+    _sql_constraints = [
+        (
+            "crm_quality_weights_positive",
+            "CHECK(crm_quality_weight_email >= 0 AND crm_quality_weight_phone >= 0 "
+            "AND crm_quality_weight_company >= 0 AND crm_quality_weight_industry >= 0 "
+            "AND crm_quality_weight_category >= 0)",
+            "Data quality weights cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Weekly follow-up by the CRM ambassador
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _crm_adoption_follow_up_figures(self):
+        """``{company_id: {user_id: [incomplete, rated, overdue_steps]}}`` for
+        every company, from two grouped queries."""
+        figures = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT q.user_id, coalesce(q.company_id, u.company_id),
+                       count(*) FILTER (WHERE q.score < 1), count(*)
+                  FROM (%s) q
+                  JOIN res_users u ON u.id = q.user_id
+                 WHERE q.score IS NOT NULL AND u.active AND u.share IS NOT TRUE
+                 GROUP BY 1, 2
+                """,
+                SQL(QUALITY_ROWS),
+            )
+        )
+        for user_id, company_id, incomplete, rated in self.env.cr.fetchall():
+            figures[company_id][user_id][0] = incomplete
+            figures[company_id][user_id][1] = rated
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT s.user_id, coalesce(s.company_id, u.company_id), count(*)
+                  FROM crm_guide_record_step s
+                  JOIN res_users u ON u.id = s.user_id
+                 WHERE s.state = 'todo' AND s.date_deadline < %s
+                   AND u.active AND u.share IS NOT TRUE
+                 GROUP BY 1, 2
+                """,
+                fields.Date.context_today(self),
+            )
+        )
+        for user_id, company_id, overdue in self.env.cr.fetchall():
+            figures[company_id][user_id][2] = overdue
+        return figures
+
+    def _crm_adoption_follow_up_note(self, per_user, users):
+        _ = self.env._
+        rows = Markup("").join(
+            Markup(
+                "<tr><td>%(user)s</td><td>%(incomplete)s / %(rated)s</td>"
+                "<td>%(overdue)s</td></tr>"
+            )
+            % {
+                "user": users[user_id].name,
+                "incomplete": incomplete,
+                "rated": rated,
+                "overdue": overdue,
+            }
+            for user_id, (incomplete, rated, overdue) in sorted(
+                per_user.items(), key=lambda item: users[item[0]].name or ""
+            )
+            if incomplete or overdue
+        )
+        return Markup(
+            "<p>%(intro)s</p><table class='table table-sm'><thead><tr>"
+            "<th>%(user)s</th><th>%(quality)s</th><th>%(overdue)s</th>"
+            "</tr></thead><tbody>%(rows)s</tbody></table>"
+        ) % {
+            "intro": _(
+                "Users with incomplete customer data or overdue guide steps. "
+                "Open the Adoption analysis for details."
+            ),
+            "user": _("User"),
+            "quality": _("Records with incomplete key fields / records rated"),
+            "overdue": _("Overdue guide steps"),
+            "rows": rows,
+        }
+
+    @api.model
+    def _cron_crm_adoption_follow_up(self):
+        """Give the CRM ambassador of each company one to-do listing each
+        user's data quality problems and overdue guide steps; it replaces the
+        previous week's to-do if still open."""
+        companies = self.search([("crm_ambassador_id", "!=", False)])
+        if not companies:
+            return
+        activity_type = self.env.ref(
+            "crm_workflow_guide.mail_activity_type_crm_adoption_follow_up"
+        )
+        figures = self._crm_adoption_follow_up_figures()
+        user_ids = {user_id for company in companies for user_id in figures[company.id]}
+        users = {user.id: user for user in self.env["res.users"].browse(user_ids)}
+        Activity = self.env["mail.activity"].sudo()
+        Activity.search(
+            [
+                ("activity_type_id", "=", activity_type.id),
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", companies.partner_id.ids),
+            ]
+        ).unlink()
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for company in companies:
+            per_user = figures[company.id]
+            if not any(
+                incomplete or overdue for incomplete, __, overdue in per_user.values()
+            ):
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": company.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": company.crm_ambassador_id.id,
+                    "summary": self.env._(
+                        "CRM adoption follow-up: %(company)s", company=company.name
+                    ),
+                    "note": self._crm_adoption_follow_up_note(per_user, users),
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        Activity.create(vals_list)

@@ -1,0 +1,113 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common import GuideCommon
+
+
+@tagged("post_install", "-at_install")
+class TestGuideStepReport(GuideCommon):
+    def _report(self, step):
+        return self.env["crm.guide.step.report"].search([("step_id", "=", step.id)])
+
+    def test_effectiveness_on_won_and_lost_opportunities(self):
+        won_done, lost_done, won_skipped, lost_open, moved_on, still_here = (
+            self._create_opportunities(6)
+        )
+        # 'Proposal' (a suggested document step of the first stage)
+        rows = self._rows(won_done | lost_done, self.step_proposal)
+        rows.action_done()
+        self._rows(won_skipped, self.step_proposal).action_not_applicable()
+        # done 2 and 4 days after the record entered the stage
+        for row, days in zip(rows, (2, 4), strict=True):
+            row.date_done = row.create_date + timedelta(days=days)
+        (won_done | won_skipped).action_set_won()
+        (lost_done | lost_open).action_set_lost()
+        # the required call is done, so the record may move on without the proposal
+        self._rows(moved_on, self.step_qualify).sudo().write({"state": "done"})
+        moved_on.stage_id = self.stage_meeting
+
+        report = self._report(self.step_proposal)
+        self.assertRecordValues(
+            report,
+            [
+                {
+                    "guide_id": self.guide.id,
+                    "guide_stage_id": self.gs_lead.id,
+                    "record_count": 6,
+                    "done_count": 2,
+                    "na_count": 1,
+                    # lost_open (lost) and moved_on (next stage); won_skipped was
+                    # skipped on purpose, still_here is still in the stage
+                    "forgotten_count": 2,
+                    "open_count": 1,
+                    "closed_done_count": 2,
+                    "won_done_count": 1,
+                    "closed_not_done_count": 2,
+                    "won_not_done_count": 1,
+                    "win_rate_done": 50.0,
+                    "win_rate_not_done": 50.0,
+                    "median_days_to_done": 3.0,
+                    "avg_days_to_done": 3.0,
+                }
+            ],
+        )
+        self.assertEqual(still_here.stage_id, self.stage_lead)
+        # a step of a stage never reached
+        self.assertRecordValues(
+            self._report(self.step_follow),
+            [{"record_count": 0, "done_rate": 0.0, "win_rate_done": 0.0}],
+        )
+        # totals per guide stage are rates over all the records, not averages
+        self._rows(won_done, self.step_qualify).sudo().write({"state": "done"})
+        self._rows(lost_done, self.step_qualify).sudo().write({"state": "done"})
+        self.env.flush_all()
+        (group,) = self.env["crm.guide.step.report"]._read_group(
+            [("guide_stage_id", "=", self.gs_lead.id)],
+            aggregates=["done_count:sum", "record_count:sum", "done_rate:avg"],
+        )
+        done, reached, rate = group
+        self.assertEqual(reached, 12)
+        self.assertEqual(
+            done, 2 + 3
+        )  # proposal 2; call on won_done, lost_done, moved_on
+        self.assertAlmostEqual(rate, 100.0 * 5 / 12)
+
+    def test_button_on_guide_form_opens_the_guide_report(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_workflow_guide.crm_guide_step_report_action"
+        )
+        self.assertEqual(action["res_model"], "crm.guide.step.report")
+        arch = self.env["crm.guide"].get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
+        self.assertIn("How this guide performs", arch)
+
+    def test_days_per_guide_stage(self):
+        moved, won, staying = self._create_opportunities(3)
+        self.env.flush_all()
+        for lead, days in ((moved, 5), (won, 3), (staying, 1)):
+            self.env.cr.execute(
+                "UPDATE crm_guide_record_step "
+                "SET create_date = create_date - make_interval(days => %s) "
+                "WHERE res_model = 'crm.lead' AND res_id = %s",
+                (days, lead.id),
+            )
+        self.env.invalidate_all()
+        moved.stage_id = self.stage_meeting
+        won.action_set_won()
+        self.env.flush_all()
+        Report = self.env["crm.guide.stage.report"]
+        lead_stage = Report.search([("guide_stage_id", "=", self.gs_lead.id)])
+        self.assertEqual((lead_stage.record_count, lead_stage.left_count), (3, 2))
+        self.assertAlmostEqual(lead_stage.avg_days, 4.0, places=2)
+        self.assertAlmostEqual(lead_stage.median_days, 4.0, places=2)
+        meeting = Report.search([("guide_stage_id", "=", self.gs_meeting.id)])
+        self.assertEqual((meeting.record_count, meeting.left_count), (1, 0))
+        # the guide's total is weighted by the records that left each stage
+        (total,) = Report._read_group(
+            [("guide_id", "=", self.guide.id)], aggregates=["avg_days:avg"]
+        )[0]
+        self.assertAlmostEqual(total, 4.0, places=2)
