@@ -125,7 +125,7 @@ class CrmGuideStepReport(models.Model):
                 )
                 SELECT step.id AS id, step.id AS step_id, step.guide_stage_id,
                        gs.guide_id, gs.sequence AS guide_stage_sequence,
-                       step.sequence, g.company_id, step.is_required,
+                       tpl.sequence, g.company_id, step.is_required,
                        count(r.step_id)::int AS record_count,
                        count(*) FILTER (WHERE r.state = 'done')::int AS done_count,
                        count(*) FILTER (WHERE r.state = 'na')::int AS na_count,
@@ -159,10 +159,11 @@ class CrmGuideStepReport(models.Model):
                        (avg(r.days_to_done) FILTER (WHERE r.state = 'done'))::float
                            AS avg_days_to_done
                   FROM crm_guide_step step
+                  JOIN mail_activity_plan_template tpl ON tpl.id = step.template_id
                   JOIN crm_guide_stage gs ON gs.id = step.guide_stage_id
                   JOIN crm_guide g ON g.id = gs.guide_id
                   LEFT JOIN rows r ON r.step_id = step.id
-                 GROUP BY step.id, gs.id, g.id
+                 GROUP BY step.id, tpl.id, gs.id, g.id
             )""",
                 SQL.identifier(self._table),
             )
