@@ -33,6 +33,7 @@
         "web.assets_backend": [
             "crm_workflow_guide/static/src/scss/crm_workflow_guide.scss",
             "crm_workflow_guide/static/src/js/*.js",
+            "crm_workflow_guide/static/src/components/**/*",
         ],
         "web.assets_tests": [
             "crm_workflow_guide/static/tests/tours/*.js",

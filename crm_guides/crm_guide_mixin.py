@@ -2,8 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -137,92 +135,11 @@ class CrmGuideMixin(models.AbstractModel):
         "Next Step Due", compute="_compute_guide_next_step"
     )
 
-    guide_followup_step_ids = fields.One2many(
-        "crm.guide.record.step",
-        string="Follow-ups",
-        compute="_compute_guide_columns",
-        help="Follow-ups of the current guide, stage by stage.",
-    )
-    guide_document_step_ids = fields.One2many(
-        "crm.guide.record.step",
-        string="Documents",
-        compute="_compute_guide_columns",
-        help="Documents of the current guide, stage by stage.",
-    )
-    guide_path_html = fields.Html(
-        "Guide Path", compute="_compute_guide_path_html", sanitize=False
-    )
     guide_guidance = fields.Html(related="guide_stage_id.guidance", string="Guidance")
 
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-
-    @api.depends("guide_id", "guide_record_step_ids.state")
-    def _compute_guide_columns(self):
-        for rec in self:
-            rows = rec.guide_record_step_ids.filtered(
-                lambda row, g=rec.guide_id: row.guide_id == g
-            )
-            rec.guide_followup_step_ids = rows.filtered(
-                lambda row: row.kind == "activity"
-            )
-            rec.guide_document_step_ids = rows.filtered(
-                lambda row: row.kind == "document"
-            )
-
-    @api.depends("guide_id", "guide_stage_id", "guide_record_step_ids.state")
-    def _compute_guide_path_html(self):
-        labels = {
-            "done": self.env._("passed"),
-            "current": self.env._("current stage"),
-            "next": self.env._("to come"),
-        }
-        styles = {
-            "done": ("text-bg-success", "fa-check"),
-            "current": ("text-bg-primary", "fa-map-marker"),
-            "next": ("text-bg-light border", "fa-circle-o"),
-        }
-        for rec in self:
-            if not rec.guide_id:
-                rec.guide_path_html = False
-                continue
-            current = rec.guide_stage_id
-            closed = defaultdict(int)
-            for row in rec.guide_record_step_ids:
-                if row.state in engine.CLOSED_STATES:
-                    closed[row.guide_stage_id.id] += 1
-            items = []
-            for guide_stage in rec.guide_id.guide_stage_ids:
-                if guide_stage == current:
-                    state = "current"
-                elif current and engine.is_forward(
-                    guide_stage._sort_key(), current._sort_key()
-                ):
-                    state = "done"
-                else:
-                    state = "next"
-                css, icon = styles[state]
-                items.append(
-                    Markup(
-                        '<li class="badge rounded-pill fs-6 fw-normal %s" title="%s">'
-                        '<i class="fa %s me-1" role="img" aria-label="%s"></i>%s '
-                        '<span class="opacity-75">%s/%s</span></li>'
-                    )
-                    % (
-                        css,
-                        labels[state],
-                        icon,
-                        labels[state],
-                        guide_stage.name,
-                        closed[guide_stage.id],
-                        guide_stage.step_count,
-                    )
-                )
-            rec.guide_path_html = Markup(
-                '<ol class="o_cwg_path list-unstyled d-flex flex-wrap gap-2 mb-0"'
-                ' aria-label="%s">%s</ol>'
-            ) % (self.env._("Guide stages"), Markup("").join(items))
 
     def _guide_depends(self):
         return [

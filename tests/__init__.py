@@ -3,6 +3,7 @@ from . import test_guide_designer
 from . import test_guide_engine
 from . import test_guide_integrity
 from . import test_guide_mixin
+from . import test_guide_panel
 from . import test_performance
 from . import test_rpc
 from . import test_guide_prompt
