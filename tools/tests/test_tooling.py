@@ -15,6 +15,9 @@ DEV_PY = REPO / "tools" / "dev.py"
 
 
 def load_dev(path=DEV_PY, name="cwg_dev"):
+    # tools/dev.py imports its package tools/cwg/: load the one beside `path`
+    for module in [m for m in sys.modules if m == "cwg" or m.startswith("cwg.")]:
+        del sys.modules[module]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses look their module up here
@@ -51,6 +54,11 @@ def copy_checkout(tmp_path, folder="checkout-xyz"):
     for name in ("__manifest__.py", "__init__.py"):
         shutil.copy2(REPO / name, checkout / name)
     shutil.copy2(DEV_PY, checkout / "tools" / "dev.py")
+    shutil.copytree(
+        REPO / "tools" / "cwg",
+        checkout / "tools" / "cwg",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     return checkout
 
 
