@@ -7,6 +7,7 @@ from . import test_guide_panel
 from . import test_performance
 from . import test_rpc
 from . import test_guide_prompt
+from . import test_i18n
 from . import test_tours
 from . import test_adoption_report
 from . import test_adoption_step_report

@@ -73,7 +73,7 @@ def cmd_export(_args) -> int:
         drop_db(odoo, pg, db)
         try:
             for extra in (
-                ["-i", ADDON_NAME, "--stop-after-init", "--without-demo=all"],
+                ["-i", ADDON_NAME, "--stop-after-init"],  # demo terms too
                 [
                     f"--i18n-export={out}",
                     f"--modules={ADDON_NAME}",
