@@ -31,3 +31,24 @@ class TestTranslationTemplate(TransactionCase):
             f"the translation template is out of date: {len(new)} new terms "
             f"{new[:10]}, {len(stale)} stale terms {stale[:10]}",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestTranslationsLoad(TransactionCase):
+    def test_the_four_languages_load(self):
+        """Each language of the seeds loads (no warning in the log: layer 2
+        fails on any) and translates the guide's screens and messages."""
+        Module = self.env["ir.module.module"]
+        action = self.env.ref("crm_workflow_guide.crm_guide_action")
+        for code in ("nl_NL", "nb_NO", "da_DK", "sv_SE"):
+            self.env["res.lang"]._activate_lang(code)
+            Module._load_module_terms(["crm_workflow_guide"], [code], overwrite=True)
+            translated = action.with_context(lang=code).name
+            self.assertTrue(translated)
+            self.assertNotEqual(translated, "Workflow Guides", code)
+            message = (
+                self.env["crm.lead"]
+                .with_context(lang=code)
+                .env._("Open the missing steps")
+            )
+            self.assertNotEqual(message, "Open the missing steps", code)

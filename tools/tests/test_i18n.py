@@ -11,6 +11,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 
 from cwg.i18n_check import (  # noqa: E402
+    LANGUAGES,
     catalogue_problems,
     merge,
     placeholders,
@@ -67,3 +68,14 @@ def test_merge_keeps_translations_and_drops_old_terms():
         ("Guide", "Gids"),
         ("New term", ""),
     ]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_language_is_complete(lang):
+    """Every term of the template is translated in the four languages of the
+    seeds, without fuzzy entries or broken placeholders."""
+    pot = polib.pofile(str(POT))
+    path = REPO / "i18n" / f"{lang}.po"
+    assert path.exists(), f"i18n/{lang}.po is missing"
+    problems = catalogue_problems(pot, polib.pofile(str(path)))
+    assert not problems, f"{lang}: {len(problems)} problems, e.g. {problems[:5]}"
