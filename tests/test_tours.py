@@ -137,3 +137,45 @@ class TestGuideTours(HttpCase):
             ),
             {"done"},
         )
+
+
+@tagged("post_install", "-at_install")
+class TestGuideTourDutch(HttpCase):
+    """The Guide tab in Dutch, in a real browser, as a Dutch salesman."""
+
+    def test_guide_tab_in_dutch(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_workflow_guide"], ["nl_NL"], overwrite=True
+        )
+        salesman = new_test_user(
+            self.env,
+            login="tour_salesman_nl",
+            password="tour_salesman_nl_pwd",
+            groups="sales_team.group_sale_salesman,base.group_user",
+            name="Verkoper",
+            lang="nl_NL",
+        )
+        team = self.env.ref("crm_workflow_guide.crm_team_guided_demo")
+        team.member_ids = [(4, salesman.id)]
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Rondleiding",
+                "type": "opportunity",
+                "team_id": team.id,
+                "user_id": salesman.id,
+                "stage_id": self.env.ref(
+                    "crm_workflow_guide.crm_stage_meeting_demo"
+                ).id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}",
+            "crm_workflow_guide_nl_tour",
+            login="tour_salesman_nl",
+        )
+        prepare = lead.guide_record_step_ids.filtered(
+            lambda row: row.step_id
+            == self.env.ref("crm_workflow_guide.crm_guide_sales_step_prepare_demo")
+        )
+        self.assertEqual(prepare.state, "done")
