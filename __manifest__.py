@@ -20,6 +20,7 @@
         "security/crm_guide_security.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/sale_activity_type_data.xml",
         "views/crm_guide_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_guide_prompt_views.xml",
@@ -28,6 +29,7 @@
         "data/crm_adoption_cron.xml",
         "data/crm_adoption_gamification_data.xml",
         "views/crm_adoption_views.xml",
+        "views/sale_order_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -41,6 +43,7 @@
     },
     "demo": [
         "demo/crm_guide_demo.xml",
+        "demo/sale_order_guide_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
 }

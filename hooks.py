@@ -43,5 +43,10 @@ def uninstall_hook(env):
             leads.with_context(
                 tracking_disable=True, crm_workflow_guide_disable=True
             ).write({"stage_id": fallback.id})
+    # sale_crm's "My Quotations" opens sale's quotations again
+    menu = env.ref("sale_crm.sale_order_menu_quotations_crm", raise_if_not_found=False)
+    quotations = env.ref("sale.action_quotations", raise_if_not_found=False)
+    if menu and quotations:
+        menu.sudo().action = quotations
     # Odoo drops views and tables of removed models, not materialized views
     env.cr.execute("DROP MATERIALIZED VIEW IF EXISTS crm_adoption_report CASCADE")

@@ -10,3 +10,4 @@ from . import mail_activity
 from . import mail_compose_message
 from . import crm_guide_prompt
 from . import res_users
+from . import sale_order

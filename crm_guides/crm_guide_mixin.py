@@ -900,9 +900,10 @@ class CrmGuideMixin(models.AbstractModel):
                 blocked[rec_id] = self.env["crm.guide.step"].browse(missing)
         return blocked
 
-    def _guide_blocking_error(self, blocked, leaving=False):
+    def _guide_blocking_error(self, blocked, leaving=False, intro=None):
         """The message of a refused move (and the action opening the missing
-        steps), built apart from the rule."""
+        steps), built apart from the rule. ``intro``: the model's own first
+        sentence (e.g. quotations that cannot be confirmed)."""
         records = self.browse(list(blocked))
         lines = [
             self.env._(
@@ -922,7 +923,9 @@ class CrmGuideMixin(models.AbstractModel):
             )
             for rec in records
         ]
-        if leaving:
+        if intro:
+            message = "\n".join([intro, *lines])
+        elif leaving:
             message = self.env._(
                 "These records cannot leave their guide yet: required steps of "
                 "their blocking stages are neither done nor marked not "

@@ -29,7 +29,10 @@ class MailComposeMessage(models.TransientModel):
             auto_commit=auto_commit
         )
         row_id = self.env.context.get("crm_workflow_guide_record_step_id")
-        if not row_id or not result_messages:
+        if not result_messages:
+            return result_mails_su, result_messages
+        if not row_id:
+            self._guide_close_document_steps(result_messages)
             return result_mails_su, result_messages
         row = self.env["crm.guide.record.step"].sudo().browse(row_id).exists()
         if not row or row.state != engine.OPEN:
@@ -52,3 +55,49 @@ class MailComposeMessage(models.TransientModel):
                 )
             )
         return result_mails_su, result_messages
+
+    def _guide_close_document_steps(self, messages):
+        """Sent from the record's own button (e.g. a quotation's "Send by
+        Email"): the open document steps of the records' guides made for this
+        template are done, linked to the message."""
+        model = self.model
+        if (
+            not self.template_id
+            or model not in self.env.registry["crm.guide.mixin"]._inherit_children
+        ):
+            return
+        message_by_res = {msg.res_id: msg for msg in messages if msg.model == model}
+        records = self.env[model].browse(list(message_by_res))
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", model),
+                    ("res_id", "in", records.ids),
+                    ("state", "=", engine.OPEN),
+                    ("kind", "=", "document"),
+                ]
+            )
+        )
+        # the record may have moved on already (a sent quotation enters Sent)
+        guide_of = {rec.id: rec.guide_id for rec in records}
+        rows = rows.filtered(
+            lambda row: row.guide_id == guide_of.get(row.res_id)
+            and row.step_id.mail_template_id == self.template_id
+        ).with_env(self.env)
+        if not rows:
+            return
+        rows._check_document_write()
+        rows._guide_check_closable()
+        activities = rows.activity_id
+        rows._set_state(
+            engine.DONE, messages={row.id: message_by_res[row.res_id] for row in rows}
+        )
+        for activity in activities:
+            activity.with_env(self.env).action_feedback(
+                feedback=self.env._(
+                    "Document sent: %(subject)s",
+                    subject=message_by_res[activity.res_id].subject or activity.summary,
+                )
+            )

@@ -11,3 +11,4 @@ from . import test_i18n
 from . import test_tours
 from . import test_adoption_report
 from . import test_adoption_step_report
+from . import test_quotation

@@ -1,0 +1,577 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Sales' glue: quotations follow guides of their own, and confirming a
+quotation closes the opportunity it came from.
+
+A quotation guide's stages are the quotation's own status
+(``_guide_stage_field = None``); a guide stage may say which state of the
+order makes quotations enter it by themselves (``order_state``): *Sent* when
+the quotation is e-mailed, the order stage when it is confirmed.
+"""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
+
+from . import engine
+
+ORDER_STATES = [
+    ("draft", "Quotation"),
+    ("sent", "Quotation Sent"),
+    ("sale", "Sales Order"),
+]
+
+
+class CrmGuide(models.Model):
+    _inherit = "crm.guide"
+
+    quotation_guide_id = fields.Many2one(
+        "crm.guide",
+        string="Quotation Guide",
+        check_company=True,
+        domain=[("res_model", "=", "sale.order")],
+        help="Quotations made from the opportunities of this guide follow this "
+        "guide. Empty: the first quotation guide serving their team and company.",
+    )
+
+    @api.constrains("quotation_guide_id", "res_model")
+    def _check_quotation_guide_id(self):
+        for guide in self.filtered("quotation_guide_id"):
+            if guide.res_model != "crm.lead" or (
+                guide.quotation_guide_id.res_model != "sale.order"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Only an opportunity guide has a quotation guide, and it "
+                        "must be a guide for quotations: %(guide)s.",
+                        guide=guide.display_name,
+                    )
+                )
+
+    def _guide_records_action(self):
+        if self.res_model != "sale.order":
+            return super()._guide_records_action()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_workflow_guide.sale_order_action_guided"
+        )
+
+
+class CrmGuideStage(models.Model):
+    _inherit = "crm.guide.stage"
+
+    order_state = fields.Selection(
+        ORDER_STATES,
+        string="Entered When the Order Is",
+        help="Quotations enter this stage by themselves when their order reaches "
+        "this state: e.g. Sent when the quotation is e-mailed, Sales Order "
+        "when it is confirmed (the stage of the post-sale follow-ups). Only "
+        "confirming a quotation brings it to the Sales Order stage.",
+    )
+
+    @api.constrains("guide_id", "order_state")
+    def _check_order_state(self):
+        for guide_stage in self.filtered("order_state"):
+            guide = guide_stage.guide_id
+            if guide.res_model != "sale.order":
+                raise ValidationError(
+                    self.env._(
+                        "Only the stages of a quotation guide follow the order's "
+                        "state: %(stage)s.",
+                        stage=guide_stage.name,
+                    )
+                )
+            twins = guide.guide_stage_ids.filtered(
+                lambda gs, state=guide_stage.order_state: gs.order_state == state
+            )
+            if len(twins) > 1:
+                raise ValidationError(
+                    self.env._(
+                        "Two stages of the guide %(guide)s are entered in the same "
+                        "order state: %(stages)s.",
+                        guide=guide.display_name,
+                        stages=format_list(self.env, twins.mapped("name")),
+                    )
+                )
+
+
+class CrmGuideStep(models.Model):
+    _inherit = "crm.guide.step"
+
+    completed_by = fields.Selection(
+        [("sale.order", "A quotation is created")],
+        string="Done When",
+        help="The step is done by itself when this happens to the opportunity "
+        "(e.g. a quotation is created for it), whoever does it.",
+    )
+
+    @api.constrains("completed_by", "guide_stage_id")
+    def _check_completed_by(self):
+        for step in self.filtered("completed_by"):
+            if step.guide_stage_id.guide_id.res_model != "crm.lead":
+                raise ValidationError(
+                    self.env._(
+                        "Only a step of an opportunity guide is done by a "
+                        "quotation: %(step)s.",
+                        step=step.name,
+                    )
+                )
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    crm_guide_won_on_confirm = fields.Boolean(
+        "Won on Order Confirmation",
+        default=True,
+        help="Confirming a quotation marks its opportunity won.",
+    )
+    crm_guide_cancel_other_quotations = fields.Boolean(
+        "Cancel Other Quotations",
+        help="Confirming a quotation cancels the opportunity's other open "
+        "quotations.",
+    )
+    crm_guide_confirmation_email = fields.Selection(
+        [("never", "Never"), ("ask", "Ask"), ("always", "Always")],
+        string="Order Confirmation E-mail",
+        default="ask",
+        required=True,
+        help="Never: no e-mail. Ask: confirming one quotation opens the e-mail "
+        "composer with the order confirmation template. Always: the "
+        "confirmation is e-mailed through the mail queue, also when many "
+        "quotations are confirmed at once.",
+    )
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    crm_guide_won_on_confirm = fields.Boolean(
+        related="company_id.crm_guide_won_on_confirm", readonly=False
+    )
+    crm_guide_cancel_other_quotations = fields.Boolean(
+        related="company_id.crm_guide_cancel_other_quotations", readonly=False
+    )
+    crm_guide_confirmation_email = fields.Selection(
+        related="company_id.crm_guide_confirmation_email", readonly=False
+    )
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    def _guide_after_enter(self):
+        result = super()._guide_after_enter()
+        # entering a stage whose step is done by a quotation, with one already
+        self.filtered(
+            lambda lead: any(
+                order.state != "cancel" for order in lead.sudo().order_ids
+            )
+        )._guide_quotation_created()
+        return result
+
+    def _guide_quotation_created(self, orders=None):
+        """A quotation exists for these opportunities: their open steps that a
+        quotation completes are done (by the system: it is a fact, whoever
+        created the quotation)."""
+        if not self:
+            return
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", engine.OPEN),
+                    ("step_id.completed_by", "=", "sale.order"),
+                ]
+            )
+        )
+        if not rows:
+            return
+        by_lead = {}
+        for order in orders or self.env["sale.order"]:
+            by_lead.setdefault(order.opportunity_id.id, order)
+        with_activity = rows.filtered("activity_id")
+        for row in with_activity:
+            order = by_lead.get(row.res_id)
+            row.activity_id.action_feedback(
+                feedback=self.env._(
+                    "Quotation %(order)s created.", order=order.name
+                )
+                if order
+                else self.env._("A quotation exists.")
+            )
+        (rows - with_activity)._set_state(engine.DONE)
+
+    def _guide_set_won(self):
+        """Odoo's won flow (``action_set_won``: the won stage after the
+        current one, probability 100, one write per won stage), with the won
+        stages searched once for the batch instead of once per opportunity."""
+        leads = self.filtered(lambda lead: lead.active and not lead.stage_id.is_won)
+        if not leads:
+            return leads
+        won_stages = leads._stage_find(domain=[("is_won", "=", True)], limit=None)
+        if not won_stages:
+            return self.browse()
+        by_stage = {}
+        for lead in leads:
+            stage = next(
+                (s for s in won_stages if s.sequence > lead.stage_id.sequence), None
+            ) or next(
+                (
+                    s
+                    for s in reversed(won_stages)
+                    if s.sequence <= lead.stage_id.sequence
+                ),
+                won_stages[:1],
+            )
+            by_stage[stage] = by_stage.get(stage, self.browse()) | lead
+        for stage, stage_leads in by_stage.items():
+            stage_leads.write({"stage_id": stage.id, "probability": 100})
+        return leads
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["crm.guide.mixin", "sale.order"]
+    _guide_stage_field = None
+    _guide_team_field = "team_id"
+    _guide_user_field = "user_id"
+    _guide_company_field = "company_id"
+
+    guide_stage_id = fields.Many2one(group_expand="_read_group_guide_stage_ids")
+
+    @api.model
+    def _read_group_guide_stage_ids(self, guide_stages, domain):
+        """Kanban columns: the stages of the active quotation guides."""
+        return guide_stages | self.env["crm.guide.stage"].search(
+            [("guide_id.res_model", "=", self._name), ("guide_id.active", "=", True)]
+        )
+
+    # ------------------------------------------------------------------
+    # Which guide
+    # ------------------------------------------------------------------
+
+    def _guide_depends(self):
+        return [*super()._guide_depends(), "opportunity_id"]
+
+    def _compute_guide_id(self):
+        # a quotation made from an opportunity follows its guide's choice
+        for order in self.filtered(lambda o: not o.guide_id):
+            preferred = order.opportunity_id.guide_id.sudo().quotation_guide_id
+            if preferred and preferred.active and order._guide_matches(preferred):
+                order.guide_id = preferred.id
+        return super()._compute_guide_id()
+
+    # ------------------------------------------------------------------
+    # Engine hooks
+    # ------------------------------------------------------------------
+
+    def _guide_is_closed(self):
+        self.ensure_one()
+        return self.state == "cancel"
+
+    @api.model
+    def _guide_open_domain(self):
+        return [("state", "!=", "cancel")]
+
+    def _guide_is_exempt_move(self, target):
+        # the guide follows the order's own state (sent, confirmed): confirming
+        # is checked on its own (``_guide_check_confirm``)
+        return bool(target.order_state) and all(
+            order.state == target.order_state for order in self
+        )
+
+    @api.model
+    def _guide_user_is_manager(self):
+        return super()._guide_user_is_manager() or self.env.user.has_group(
+            "sales_team.group_sale_manager"
+        )
+
+    def _guide_order_stage(self):
+        """The guide stage confirmed orders enter (post-sale follow-ups)."""
+        self.ensure_one()
+        return self.guide_id.guide_stage_ids.filtered(
+            lambda gs: gs.order_state == "sale"
+        )[:1]
+
+    def _guide_check_move(self, vals):
+        if vals.get("guide_stage_id"):
+            self._guide_check_order_stage(vals["guide_stage_id"])
+        return super()._guide_check_move(vals)
+
+    def _guide_check_order_stage(self, guide_stage_id):
+        """Only confirming brings a quotation to the order stage (and after);
+        a confirmed order stays there."""
+        target = self.env["crm.guide.stage"].browse(guide_stage_id)
+        for order in self:
+            order_stage = order._guide_order_stage()
+            if not order_stage or target.guide_id != order.guide_id:
+                continue
+            after_sale = not engine.is_forward(
+                target._sort_key(), order_stage._sort_key()
+            )
+            if after_sale and order.state != "sale":
+                raise UserError(
+                    self.env._(
+                        "Confirm the quotation %(order)s to bring it to the stage "
+                        "%(stage)s: confirming checks its guide and makes it an "
+                        "order.",
+                        order=order.display_name,
+                        stage=target.name,
+                    )
+                )
+            if not after_sale and order.state == "sale":
+                raise UserError(
+                    self.env._(
+                        "The order %(order)s is confirmed: it stays in the stages "
+                        "after %(stage)s.",
+                        order=order.display_name,
+                        stage=order_stage.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Confirmation
+    # ------------------------------------------------------------------
+
+    def _guide_confirm_gates(self):
+        """``{order id: blocking guide stages a confirmation passes}``: from
+        the current stage (the guide's first one if none) up to the order
+        stage, or to the guide's end when it has none."""
+        gates = {}
+        for order in self:
+            if not order.guide_id or order.state not in ("draft", "sent"):
+                continue
+            stages = order.guide_id.guide_stage_ids
+            current = order.guide_stage_id or stages[:1]
+            order_stage = order._guide_order_stage()
+            passed = stages.filtered(
+                lambda gs, c=current, o=order_stage: gs.is_blocking
+                and not engine.is_forward(gs._sort_key(), c._sort_key())
+                and (not o or engine.is_forward(gs._sort_key(), o._sort_key()))
+            )
+            if passed:
+                gates[order.id] = passed
+        return gates
+
+    def _guide_check_confirm(self):
+        """Refuse, before anything is written, to confirm quotations while a
+        blocking stage of their guide has required steps open; one refused
+        quotation refuses the batch."""
+        if self.env.su:
+            # the customer signing or paying online (portal flows run as the
+            # system): their acceptance is the confirmation
+            return
+        blocked = self._guide_blocked_moves(self._guide_confirm_gates())
+        if blocked:
+            raise self._guide_blocking_error(
+                blocked,
+                intro=self.env._(
+                    "These quotations cannot be confirmed yet: required steps of "
+                    "the blocking stages of their guide are neither done nor "
+                    "marked not applicable."
+                ),
+            )
+        empty = self.filtered(
+            lambda order: order.state in ("draft", "sent")
+            and not order.order_line.filtered(lambda line: not line.display_type)
+        )
+        if empty:
+            raise UserError(
+                self.env._(
+                    "These quotations have no product lines; add what you sell "
+                    "before confirming them: %(orders)s",
+                    orders=format_list(self.env, empty.mapped("display_name")),
+                )
+            )
+
+    def write(self, vals):
+        if vals.get("state") == "sale":
+            # also over RPC: a quotation becomes an order only past its guide
+            self.filtered(lambda order: order.state != "sale")._guide_check_confirm()
+        result = super().write(vals)
+        if "state" in vals:
+            self._guide_follow_state()
+        if vals.get("opportunity_id"):
+            self.opportunity_id._guide_quotation_created(self)
+        return result
+
+    def _guide_follow_state(self):
+        """The guide follows the order's state forward: a stage entered in
+        that state (Sent, the order stage) is entered by itself."""
+        targets = {}
+        for order in self.filtered("guide_id"):
+            target = order.guide_id.guide_stage_ids.filtered(
+                lambda gs, state=order.state: gs.order_state == state
+            )[:1]
+            current = order.guide_stage_id
+            if not target or target == current:
+                continue
+            if current and not engine.is_forward(
+                current._sort_key(), target._sort_key()
+            ):
+                continue
+            targets.setdefault(target, self.browse())
+            targets[target] |= order
+        for target, orders in targets.items():
+            orders.write({"guide_stage_id": target.id})
+
+    def action_confirm(self):
+        self._guide_check_confirm()
+        result = super().action_confirm()
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        action = confirmed._guide_after_confirm()
+        if isinstance(action, dict) and result is True:
+            return action
+        return result
+
+    def _guide_after_confirm(self):
+        """The opportunities are won, their other quotations cancelled, and
+        the confirmation e-mailed, as each company's settings say. Returns
+        the e-mail composer when the setting asks and one order was confirmed
+        by a user."""
+        self._guide_close_opportunities()
+        email = self.filtered(
+            lambda order: order.company_id.crm_guide_confirmation_email == "always"
+        )
+        if email and not self.env.context.get("send_email"):
+            # Odoo sends at once when asked with ``send_email``; otherwise
+            # through the mail queue
+            email.with_context(
+                mail_notify_force_send=False
+            )._guide_send_confirmation_queued()
+        if (
+            len(self) == 1
+            and not self.env.su
+            and not self.env.context.get("send_email")
+            and self.company_id.crm_guide_confirmation_email == "ask"
+        ):
+            return self.action_quotation_send()
+        return None
+
+    def _guide_send_confirmation_queued(self):
+        for order in self:
+            template = order._get_confirmation_template()
+            if template:
+                order.message_post_with_source(
+                    template,
+                    email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
+                    subtype_xmlid="mail.mt_comment",
+                )
+
+    def _guide_close_opportunities(self):
+        """Mark the confirmed orders' opportunities won (Odoo's won flow),
+        close their open guide activities with a chatter note, and cancel
+        their other open quotations, as each company's settings say; only
+        the opportunities and quotations the user may edit."""
+        orders = self.filtered(
+            lambda order: order.opportunity_id
+            and order.company_id.crm_guide_won_on_confirm
+        )
+        leads = orders.opportunity_id._filtered_access("write")
+        won = leads._guide_set_won()
+        order_of = {order.opportunity_id.id: order for order in orders}
+        cancelling = self.filtered(
+            lambda order: order.opportunity_id
+            and order.company_id.crm_guide_cancel_other_quotations
+        ).opportunity_id
+        others = (
+            cancelling.sudo()
+            .order_ids.filtered(lambda o: o.state in ("draft", "sent") and o not in self)
+            .with_env(self.env)
+        )._filtered_access("write")
+        if others:
+            others._action_cancel()
+        if not won:
+            return
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", won.ids),
+                    ("state", "=", engine.OPEN),
+                    ("activity_id", "!=", False),
+                ]
+            )
+        )
+        rows_by_lead = rows.grouped("res_id")
+        others_by_lead = others.grouped("opportunity_id")
+        bodies = {}
+        for lead in won:
+            order = order_of[lead.id]
+            body = Markup("<p>%s</p>") % self.env._(
+                "Won: the order %(order)s was confirmed.", order=order.name
+            )
+            lead_rows = rows_by_lead.get(lead.id)
+            if lead_rows:
+                body += Markup("<p>%s</p>") % self.env._(
+                    "Guide activities closed: %(activities)s.",
+                    activities=format_list(self.env, lead_rows.mapped("name")),
+                )
+            cancelled = others_by_lead.get(lead)
+            if cancelled:
+                body += Markup("<p>%s</p>") % self.env._(
+                    "Other quotations cancelled: %(orders)s.",
+                    orders=format_list(self.env, cancelled.mapped("name")),
+                )
+            bodies[lead.id] = body
+        activities = rows.activity_id
+        rows._set_state(engine.NOT_APPLICABLE)
+        activities.sudo().unlink()
+        won._message_log_batch(bodies)
+
+    # ------------------------------------------------------------------
+    # Cancellation: offer to mark the opportunity lost
+    # ------------------------------------------------------------------
+
+    def action_cancel(self):
+        result = super().action_cancel()
+        if result is True and len(self) == 1 and not self.env.su:
+            return self._guide_offer_lost() or result
+        return result
+
+    def _guide_offer_lost(self):
+        """Every quotation of the opportunity is cancelled: offer (never
+        force) to mark it lost with a lost reason, in Odoo's lost dialog."""
+        self.ensure_one()
+        lead = self.opportunity_id
+        if (
+            not lead
+            or not lead.active
+            or lead.stage_id.is_won
+            or not lead.has_access("write")
+            or any(order.state != "cancel" for order in lead.order_ids)
+        ):
+            return None
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm.crm_lead_lost_action"
+        )
+        action["name"] = self.env._(
+            "Every quotation of %(lead)s is cancelled: mark it lost?",
+            lead=lead.name,
+        )
+        action["context"] = {
+            "active_id": lead.id,
+            "active_ids": lead.ids,
+            "active_model": "crm.lead",
+            "default_lead_ids": lead.ids,
+        }
+        return action
+
+    # ------------------------------------------------------------------
+    # From the opportunity
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders.filtered("opportunity_id").opportunity_id._guide_quotation_created(
+            orders
+        )
+        return orders

@@ -1,0 +1,447 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+
+from odoo.addons.crm_workflow_guide.crm_guides.exceptions import GuideBlockedError
+
+
+@tagged("post_install", "-at_install")
+class QuotationCommon(TransactionCase):
+    """An opportunity guide (Quote stage: 'Create the quotation', done by a
+    quotation) naming a quotation guide: Draft (sent document) > Sent
+    (automatic call) > Verbal acceptance (blocking, required step) > Order
+    (kick-off call)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "crm_guide_won_on_confirm": True,
+                "crm_guide_cancel_other_quotations": False,
+                "crm_guide_confirmation_email": "never",
+            }
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="q_manager",
+            groups="sales_team.group_sale_manager",
+            name="Quote Manager",
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            login="q_salesman",
+            groups="sales_team.group_sale_salesman",
+            name="Quote Salesman",
+            email="q_salesman@example.com",
+        )
+        cls.other_salesman = new_test_user(
+            cls.env,
+            login="q_other",
+            groups="sales_team.group_sale_salesman",
+            name="Other Quote Salesman",
+        )
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Quote Team",
+                "user_id": cls.manager.id,
+                "member_ids": [(6, 0, (cls.salesman | cls.other_salesman).ids)],
+            }
+        )
+        Stage = cls.env["crm.stage"]
+        cls.stage_quote = Stage.create(
+            {"name": "Q Quote", "sequence": 201, "team_id": cls.team.id}
+        )
+        cls.stage_won = Stage.create(
+            {"name": "Q Won", "sequence": 210, "team_id": cls.team.id, "is_won": True}
+        )
+        call = cls.env.ref("mail.mail_activity_data_call")
+        todo = cls.env.ref("mail.mail_activity_data_todo")
+        cls.send_type = cls.env.ref(
+            "crm_workflow_guide.mail_activity_type_send_quotation"
+        )
+        cls.quotation_guide = cls.env["crm.guide"].create(
+            {
+                "name": "Test Quotation Guide",
+                "res_model": "sale.order",
+                "sequence": 0,
+                "team_ids": [(6, 0, cls.team.ids)],
+                "guide_stage_ids": [
+                    (0, 0, {"sequence": 1, "name": "Draft", "order_state": "draft",
+                            "step_ids": [(0, 0, {"name": "Send the quotation",
+                                                 "kind": "document",
+                                                 "activity_type_id": cls.send_type.id,
+                                                 "auto_schedule": True})]}),
+                    (0, 0, {"sequence": 2, "name": "Sent", "order_state": "sent",
+                            "step_ids": [(0, 0, {"name": "Follow-up call",
+                                                 "activity_type_id": call.id,
+                                                 "delay_count": 3,
+                                                 "auto_schedule": True})]}),
+                    (0, 0, {"sequence": 3, "name": "Verbal acceptance",
+                            "is_blocking": True,
+                            "step_ids": [(0, 0, {"name": "Confirm verbal acceptance",
+                                                 "activity_type_id": todo.id,
+                                                 "auto_schedule": True,
+                                                 "is_required": True})]}),
+                    (0, 0, {"sequence": 4, "name": "Order", "order_state": "sale",
+                            "step_ids": [(0, 0, {"name": "Kick-off call",
+                                                 "activity_type_id": call.id,
+                                                 "delay_count": 7,
+                                                 "auto_schedule": True})]}),
+                ],
+            }
+        )  # fmt: skip
+        cls.draft, cls.sent, cls.verbal, cls.order_stage = (
+            cls.quotation_guide.guide_stage_ids
+        )
+        cls.lead_guide = cls.env["crm.guide"].create(
+            {
+                "name": "Test Opportunity Guide",
+                "sequence": 0,
+                "team_ids": [(6, 0, cls.team.ids)],
+                "quotation_guide_id": cls.quotation_guide.id,
+                "guide_stage_ids": [
+                    (0, 0, {"sequence": 1, "stage_id": cls.stage_quote.id,
+                            "step_ids": [
+                                (0, 0, {"name": "Create the quotation",
+                                        "activity_type_id": todo.id,
+                                        "auto_schedule": True,
+                                        "completed_by": "sale.order"}),
+                                (0, 0, {"name": "Call the decision maker",
+                                        "activity_type_id": call.id,
+                                        "auto_schedule": True}),
+                            ]}),
+                ],
+            }
+        )  # fmt: skip
+        cls.partner = cls.env["res.partner"].create(
+            {"name": "Quote Customer", "email": "customer@example.com"}
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Guided Widget", "list_price": 100.0}
+        )
+
+    def _lead(self, user=None, name="Guided deal"):
+        user = user or self.salesman
+        return (
+            self.env["crm.lead"]
+            .with_user(user)
+            .create(
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "partner_id": self.partner.id,
+                    "team_id": self.team.id,
+                    "user_id": user.id,
+                    "stage_id": self.stage_quote.id,
+                }
+            )
+        )
+
+    def _quotation(self, lead, user=None, lines=True):
+        """A quotation made from the opportunity as sale_crm makes it."""
+        user = user or self.salesman
+        context = lead.with_user(user).action_new_quotation()["context"]
+        vals = {"partner_id": self.partner.id}
+        if lines:
+            vals["order_line"] = [(0, 0, {"product_id": self.product.id})]
+        return self.env["sale.order"].with_user(user).with_context(**context).create(
+            vals
+        )
+
+    def _rows(self, record):
+        return (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search([("res_model", "=", record._name), ("res_id", "=", record.id)])
+        )
+
+    def _step_row(self, record, name):
+        return self._rows(record).filtered(lambda row: row.name == name)
+
+    def _ready(self, order):
+        """Bring a quotation to Verbal acceptance with its required step done."""
+        order.action_quotation_sent()
+        order.guide_stage_id = self.verbal
+        self._step_row(order, "Confirm verbal acceptance").activity_id.action_feedback(
+            feedback="Yes"
+        )
+        return order
+
+
+@tagged("post_install", "-at_install")
+class TestQuotationGuide(QuotationCommon):
+    def test_quotation_from_opportunity(self):
+        lead = self._lead()
+        create_step = self._step_row(lead, "Create the quotation")
+        self.assertEqual(create_step.state, "todo")
+        order = self._quotation(lead)
+        self.assertEqual(order.opportunity_id, lead)
+        self.assertEqual(order.guide_id, self.quotation_guide)
+        self.assertEqual(order.guide_stage_id, self.draft)
+        send = self._step_row(order, "Send the quotation")
+        self.assertTrue(send.activity_id, "the document step is planned")
+        self.assertEqual(send.activity_id.user_id, self.salesman)
+        # the opportunity's step is done by the quotation, its activity too
+        self.assertEqual(create_step.state, "done")
+        self.assertFalse(create_step.activity_id.exists())
+        self.assertEqual(self._step_row(lead, "Call the decision maker").state, "todo")
+
+    def test_sale_crm_choice_kept(self):
+        """Without a customer, sale_crm's wizard still asks what to do."""
+        lead = self._lead()
+        lead.partner_id = False
+        action = lead.with_user(self.salesman).action_sale_quotations_new()
+        self.assertEqual(action["res_model"], "crm.quotation.partner")
+
+    def test_first_quotation_guide_without_opportunity_choice(self):
+        self.lead_guide.quotation_guide_id = False
+        order = self._quotation(self._lead())
+        self.assertEqual(order.guide_id, self.quotation_guide)
+
+    def test_entering_stage_with_existing_quotation(self):
+        lead = self._lead()
+        self._quotation(lead)
+        rows = self._step_row(lead, "Create the quotation")
+        rows.sudo().write({"state": "todo"})
+        lead._guide_after_enter()
+        self.assertEqual(rows.state, "done")
+
+    def test_sending_completes_document_and_moves_to_sent(self):
+        order = self._quotation(self._lead())
+        action = order.with_user(self.salesman).action_quotation_send()
+        composer = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.salesman)
+            .with_context(**action["context"])
+        ).save()
+        composer.action_send_mail()
+        self.assertEqual(order.state, "sent")
+        self.assertEqual(order.guide_stage_id, self.sent)
+        send = self._step_row(order, "Send the quotation")
+        self.assertEqual(send.state, "done")
+        self.assertTrue(send.message_id)
+        call = self._step_row(order, "Follow-up call")
+        self.assertTrue(call.activity_id, "the call is planned on entering Sent")
+
+    def test_drag_into_order_stage_refused(self):
+        order = self._quotation(self._lead())
+        before = (order.state, order.guide_stage_id)
+        with self.assertRaisesRegex(UserError, "Confirm the quotation"):
+            order.with_user(self.salesman).write({"guide_stage_id": self.order_stage.id})
+        self.assertEqual((order.state, order.guide_stage_id), before)
+
+    def test_designer_rules(self):
+        with self.assertRaises(UserError):
+            self.draft.order_state = "sent"  # twice in one guide
+        with self.assertRaises(UserError):
+            self.lead_guide.quotation_guide_id = self.lead_guide
+
+
+@tagged("post_install", "-at_install")
+class TestQuoteToOrder(QuotationCommon):
+    def test_confirm_refused_while_required_step_open(self):
+        lead = self._lead()
+        order = self._quotation(lead)
+        order.guide_stage_id = self.verbal
+        activities = self.env["mail.activity"].search(
+            [("res_model", "in", ("sale.order", "crm.lead")),
+             ("res_id", "in", (order.id, lead.id))]
+        )  # fmt: skip
+        with self.assertRaises(GuideBlockedError) as caught:
+            order.with_user(self.salesman).action_confirm()
+        message = str(caught.exception)
+        self.assertIn(order.name, message)
+        self.assertIn("Confirm verbal acceptance", message)
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.guide_stage_id, self.verbal)
+        self.assertFalse(lead.stage_id.is_won)
+        self.assertEqual(
+            self.env["mail.activity"].search(
+                [("res_model", "in", ("sale.order", "crm.lead")),
+                 ("res_id", "in", (order.id, lead.id))]
+            ),
+            activities,
+        )  # fmt: skip
+
+    def test_confirm_from_draft_passes_the_blocking_stage(self):
+        """Confirming from Draft passes Verbal acceptance, never entered: its
+        required step counts as open."""
+        order = self._quotation(self._lead())
+        with self.assertRaises(GuideBlockedError):
+            order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_rpc_state_write_refused(self):
+        order = self._quotation(self._lead())
+        with self.assertRaises(GuideBlockedError):
+            order.with_user(self.salesman).write({"state": "sale"})
+        self.assertEqual(order.state, "draft")
+
+    def test_batch_with_one_refused_confirms_none(self):
+        ready = self._ready(self._quotation(self._lead(name="Ready")))
+        blocked = self._quotation(self._lead(name="Blocked"))
+        with self.assertRaises(GuideBlockedError) as caught:
+            (ready | blocked).with_user(self.salesman).action_confirm()
+        self.assertIn(blocked.name, str(caught.exception))
+        self.assertNotIn(ready.name, str(caught.exception))
+        self.assertEqual((ready | blocked).mapped("state"), ["sent", "draft"])
+        self.assertFalse(ready.opportunity_id.stage_id.is_won)
+
+    def test_confirm_wins_opportunity_and_plans_post_sale(self):
+        lead = self._lead()
+        order = self._ready(self._quotation(lead))
+        call = self._step_row(lead, "Call the decision maker")
+        call_activity = call.activity_id
+        self.assertTrue(call_activity)
+        result = order.with_user(self.salesman).action_confirm()
+        self.assertIs(result, True)  # setting "never": no composer
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.guide_stage_id, self.order_stage)
+        kickoff = self._step_row(order, "Kick-off call")
+        self.assertTrue(kickoff.activity_id)
+        self.assertEqual(
+            kickoff.activity_id.date_deadline,
+            order.guide_date_last_move.date() + __import__("datetime").timedelta(7),
+        )
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.probability, 100)
+        self.assertEqual(call.state, "na")
+        self.assertFalse(call_activity.exists())
+        note = lead.message_ids.filtered(lambda m: order.name in (m.body or ""))
+        self.assertTrue(note, "the opportunity says why it was won")
+        self.assertIn("Call the decision maker", note[0].body)
+
+    def test_won_setting_off(self):
+        self.company.crm_guide_won_on_confirm = False
+        lead = self._lead()
+        self._ready(self._quotation(lead)).with_user(self.salesman).action_confirm()
+        self.assertFalse(lead.stage_id.is_won)
+
+    def test_cancel_other_quotations_setting(self):
+        lead = self._lead()
+        first, second = self._quotation(lead), self._quotation(lead)
+        self._ready(first).with_user(self.salesman).action_confirm()
+        self.assertEqual(second.state, "draft", "setting off: kept")
+        self.company.crm_guide_cancel_other_quotations = True
+        lead2 = self._lead(name="Second deal")
+        third, fourth = self._quotation(lead2), self._quotation(lead2)
+        self._ready(third).with_user(self.salesman).action_confirm()
+        self.assertEqual(fourth.state, "cancel")
+
+    def test_email_ask_opens_composer(self):
+        self.company.crm_guide_confirmation_email = "ask"
+        order = self._ready(self._quotation(self._lead()))
+        action = order.with_user(self.salesman).action_confirm()
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        self.assertEqual(
+            action["context"]["default_template_id"],
+            order._get_confirmation_template().id,
+        )
+        self.assertEqual(order.state, "sale")
+
+    def test_email_always_queued_for_a_batch(self):
+        self.company.crm_guide_confirmation_email = "always"
+        orders = self._ready(self._quotation(self._lead(name="A"))) | self._ready(
+            self._quotation(self._lead(name="B"))
+        )
+        mails_before = self.env["mail.mail"].sudo().search_count([])
+        result = orders.with_user(self.salesman).action_confirm()
+        self.assertIs(result, True)
+        mails = self.env["mail.mail"].sudo().search([], order="id desc", limit=2)
+        self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails_before + 2)
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"}, "queued")
+        self.assertEqual(set(mails.mapped("model")), {"sale.order"})
+        self.assertEqual(set(mails.mapped("res_id")), set(orders.ids))
+
+    def test_email_never(self):
+        order = self._ready(self._quotation(self._lead()))
+        mails_before = self.env["mail.mail"].sudo().search_count([])
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails_before)
+
+    def test_cancelling_every_quotation_offers_lost(self):
+        lead = self._lead()
+        first, second = self._quotation(lead), self._quotation(lead)
+        self.assertIs(first.with_user(self.salesman).action_cancel(), True)
+        action = second.with_user(self.salesman).action_cancel()
+        self.assertEqual(action["res_model"], "crm.lead.lost")
+        self.assertEqual(action["context"]["active_ids"], lead.ids)
+        self.assertTrue(lead.active, "offered, never forced")
+
+    def test_bad_input(self):
+        lead = self._lead()
+        empty = self._quotation(lead, lines=False)
+        empty.guide_id = False
+        with self.assertRaisesRegex(UserError, "no product lines"):
+            empty.with_user(self.salesman).action_confirm()
+        self.assertEqual(empty.state, "draft")
+        cancelled = self._quotation(lead)
+        cancelled._action_cancel()
+        with self.assertRaises(UserError):
+            cancelled.with_user(self.salesman).action_confirm()
+        self.assertEqual(cancelled.state, "cancel")
+
+    def test_salesman_confirms_only_what_he_may_edit(self):
+        self.salesman.groups_id = [
+            (3, self.env.ref("sales_team.group_sale_salesman_all_leads").id)
+        ]
+        order = self._ready(self._quotation(self._lead(user=self.other_salesman),
+                                            user=self.other_salesman))  # fmt: skip
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sent")
+
+    def test_portal_acceptance_is_not_refused(self):
+        """The customer signing online (sale's portal runs as the system)."""
+        order = self._quotation(self._lead())
+        order.sudo().action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.guide_stage_id, self.order_stage)
+
+
+@tagged("post_install", "-at_install")
+class TestQuoteToOrderQueries(QuotationCommon):
+    def _orders(self, count, guided):
+        orders = self.env["sale.order"]
+        for index in range(count):
+            lead = self._lead(name=f"Batch {index}")
+            if not guided:
+                lead.guide_id = False
+            order = self._quotation(lead)
+            if guided:
+                self._ready(order)
+            else:
+                order.guide_id = False
+                order.action_quotation_sent()
+            orders |= order
+        return orders
+
+    def _count(self, orders):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        orders.with_user(self.salesman).action_confirm()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_confirmation_queries_do_not_grow_per_record(self):
+        # warm the caches on both sides first
+        self._count(self._orders(2, False))
+        self._count(self._orders(2, True))
+        plain = self._count(self._orders(10, False)), self._count(
+            self._orders(20, False)
+        )
+        guided = self._count(self._orders(10, True)), self._count(
+            self._orders(20, True)
+        )
+        plain_growth, guided_growth = plain[1] - plain[0], guided[1] - guided[0]
+        self.assertLessEqual(
+            guided_growth,
+            max(plain_growth, 0),
+            f"guided confirmation grows by {guided_growth} queries per 10 orders, "
+            f"plain Odoo by {plain_growth} (counts: guided {guided}, plain {plain})",
+        )
