@@ -165,9 +165,7 @@ class CrmLead(models.Model):
         result = super()._guide_after_enter()
         # entering a stage whose step is done by a quotation, with one already
         self.filtered(
-            lambda lead: any(
-                order.state != "cancel" for order in lead.sudo().order_ids
-            )
+            lambda lead: any(order.state != "cancel" for order in lead.sudo().order_ids)
         )._guide_quotation_created()
         return result
 
@@ -198,9 +196,7 @@ class CrmLead(models.Model):
         for row in with_activity:
             order = by_lead.get(row.res_id)
             row.activity_id.action_feedback(
-                feedback=self.env._(
-                    "Quotation %(order)s created.", order=order.name
-                )
+                feedback=self.env._("Quotation %(order)s created.", order=order.name)
                 if order
                 else self.env._("A quotation exists.")
             )
@@ -481,7 +477,9 @@ class SaleOrder(models.Model):
         ).opportunity_id
         others = (
             cancelling.sudo()
-            .order_ids.filtered(lambda o: o.state in ("draft", "sent") and o not in self)
+            .order_ids.filtered(
+                lambda o: o.state in ("draft", "sent") and o not in self
+            )
             .with_env(self.env)
         )._filtered_access("write")
         if others:

@@ -148,8 +148,8 @@ class QuotationCommon(TransactionCase):
         vals = {"partner_id": self.partner.id}
         if lines:
             vals["order_line"] = [(0, 0, {"product_id": self.product.id})]
-        return self.env["sale.order"].with_user(user).with_context(**context).create(
-            vals
+        return (
+            self.env["sale.order"].with_user(user).with_context(**context).create(vals)
         )
 
     def _rows(self, record):
@@ -231,7 +231,9 @@ class TestQuotationGuide(QuotationCommon):
         order = self._quotation(self._lead())
         before = (order.state, order.guide_stage_id)
         with self.assertRaisesRegex(UserError, "Confirm the quotation"):
-            order.with_user(self.salesman).write({"guide_stage_id": self.order_stage.id})
+            order.with_user(self.salesman).write(
+                {"guide_stage_id": self.order_stage.id}
+            )
         self.assertEqual((order.state, order.guide_stage_id), before)
 
     def test_designer_rules(self):
@@ -352,7 +354,9 @@ class TestQuoteToOrder(QuotationCommon):
         result = orders.with_user(self.salesman).action_confirm()
         self.assertIs(result, True)
         mails = self.env["mail.mail"].sudo().search([], order="id desc", limit=2)
-        self.assertEqual(self.env["mail.mail"].sudo().search_count([]), mails_before + 2)
+        self.assertEqual(
+            self.env["mail.mail"].sudo().search_count([]), mails_before + 2
+        )
         self.assertEqual(set(mails.mapped("state")), {"outgoing"}, "queued")
         self.assertEqual(set(mails.mapped("model")), {"sale.order"})
         self.assertEqual(set(mails.mapped("res_id")), set(orders.ids))
@@ -432,11 +436,13 @@ class TestQuoteToOrderQueries(QuotationCommon):
         # warm the caches on both sides first
         self._count(self._orders(2, False))
         self._count(self._orders(2, True))
-        plain = self._count(self._orders(10, False)), self._count(
-            self._orders(20, False)
+        plain = (
+            self._count(self._orders(10, False)),
+            self._count(self._orders(20, False)),
         )
-        guided = self._count(self._orders(10, True)), self._count(
-            self._orders(20, True)
+        guided = (
+            self._count(self._orders(10, True)),
+            self._count(self._orders(20, True)),
         )
         plain_growth, guided_growth = plain[1] - plain[0], guided[1] - guided[0]
         self.assertLessEqual(
