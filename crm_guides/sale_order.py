@@ -17,6 +17,7 @@ from odoo.tools import format_list
 
 from . import engine
 
+CONFIRM_CHECKED = "crm_workflow_guide.confirm_checked"
 ORDER_STATES = [
     ("draft", "Quotation"),
     ("sent", "Quotation Sent"),
@@ -388,7 +389,11 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if vals.get("state") == "sale":
             # also over RPC: a quotation becomes an order only past its guide
-            self.filtered(lambda order: order.state != "sale")._guide_check_confirm()
+            # (``action_confirm`` checked its own orders already)
+            checked = self.env.cr.cache.get(CONFIRM_CHECKED, ())
+            self.filtered(
+                lambda order: order.state != "sale" and order.id not in checked
+            )._guide_check_confirm()
         result = super().write(vals)
         if "state" in vals:
             self._guide_follow_state()
@@ -418,7 +423,14 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         self._guide_check_confirm()
-        result = super().action_confirm()
+        # the check holds for the write of the state within this call only
+        # (kept on the cursor: nothing a client can send)
+        checked = self.env.cr.cache.setdefault(CONFIRM_CHECKED, set())
+        checked.update(self.ids)
+        try:
+            result = super().action_confirm()
+        finally:
+            checked.difference_update(self.ids)
         confirmed = self.filtered(lambda order: order.state == "sale")
         action = confirmed._guide_after_confirm()
         if isinstance(action, dict) and result is True:
@@ -520,7 +532,15 @@ class SaleOrder(models.Model):
                 )
             bodies[lead.id] = body
         activities = rows.activity_id
-        rows._set_state(engine.NOT_APPLICABLE)
+        # as the system (the user may edit the opportunities); the won write
+        # above already dated the opportunities' last guide move
+        rows.sudo().write(
+            {
+                "state": engine.NOT_APPLICABLE,
+                "date_done": fields.Datetime.now(),
+                "done_user_id": self.env.uid,
+            }
+        )
         activities.sudo().unlink()
         won._message_log_batch(bodies)
 
