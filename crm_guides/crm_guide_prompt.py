@@ -88,7 +88,9 @@ class CrmGuidePrompt(models.TransientModel):
 
     def action_next_stage(self):
         self.ensure_one()
-        self._record().action_guide_next_stage()
+        result = self._record().action_guide_next_stage()
+        if isinstance(result, dict):
+            return result
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_finish(self):

@@ -331,6 +331,20 @@ class SaleOrder(models.Model):
                     )
                 )
 
+    def action_guide_next_stage(self):
+        """The stage after the last quotation stage is the order: moving there
+        is confirming the quotation (the guide's check, the won opportunity,
+        the confirmation e-mail)."""
+        confirming = self.filtered(
+            lambda order: order.state in ("draft", "sent")
+            and order._guide_next_guide_stage()
+            and order._guide_next_guide_stage() == order._guide_order_stage()
+        )
+        result = super(SaleOrder, self - confirming).action_guide_next_stage()
+        if confirming:
+            return confirming.action_confirm()
+        return result
+
     # ------------------------------------------------------------------
     # Confirmation
     # ------------------------------------------------------------------

@@ -179,3 +179,59 @@ class TestGuideTourDutch(HttpCase):
             == self.env.ref("crm_workflow_guide.crm_guide_sales_step_prepare_demo")
         )
         self.assertEqual(prepare.state, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestQuoteTour(HttpCase):
+    """Opportunity > New Quotation > send > guide stages > confirm > won, in a
+    real browser, as a salesman, with the demo guides."""
+
+    def test_quote_to_order(self):
+        salesman = new_test_user(
+            self.env,
+            login="tour_quote_salesman",
+            password="tour_quote_salesman_pwd",
+            groups="sales_team.group_sale_salesman,base.group_user",
+            name="Quote Tour Salesman",
+            email="quote.salesman@example.com",
+        )
+        team = self.env.ref("crm_workflow_guide.crm_team_guided_demo")
+        team.member_ids = [(4, salesman.id)]
+        self.env.company.crm_guide_confirmation_email = "ask"
+        self.env["product.product"].create({"name": "Tour Widget", "list_price": 50})
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour quote deal",
+                "type": "opportunity",
+                "team_id": team.id,
+                "user_id": salesman.id,
+                "partner_id": self.env["res.partner"]
+                .create({"name": "Tour Buyer", "email": "buyer@example.com"})
+                .id,
+                "stage_id": self.env.ref("crm_workflow_guide.crm_stage_quote_demo").id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/crm/{lead.id}",
+            "crm_workflow_guide_quote_tour",
+            login="tour_quote_salesman",
+        )
+        order = lead.order_ids
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(
+            order.guide_stage_id,
+            self.env.ref("crm_workflow_guide.crm_guide_quotation_order_demo"),
+        )
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertEqual(lead.probability, 100)
+        prepare = lead.guide_record_step_ids.filtered(
+            lambda row: row.step_id
+            == self.env.ref("crm_workflow_guide.crm_guide_sales_step_quote_demo")
+        )
+        self.assertEqual(prepare.state, "done", "done by the quotation")
+        self.assertTrue(
+            order.message_ids.filtered(
+                lambda m: m.message_type == "comment" and "Order" in (m.subject or "")
+            ),
+            "the confirmation was sent",
+        )
