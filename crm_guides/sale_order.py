@@ -196,7 +196,9 @@ class CrmLead(models.Model):
         with_activity = rows.filtered("activity_id")
         for row in with_activity:
             order = by_lead.get(row.res_id)
-            row.activity_id.action_feedback(
+            # as the system: whoever made the quotation, even for an
+            # opportunity they may not edit or a step assigned to another
+            row.activity_id.sudo().action_feedback(
                 feedback=self.env._("Quotation %(order)s created.", order=order.name)
                 if order
                 else self.env._("A quotation exists.")
@@ -298,7 +300,24 @@ class SaleOrder(models.Model):
     def _guide_check_move(self, vals):
         if vals.get("guide_stage_id"):
             self._guide_check_order_stage(vals["guide_stage_id"])
+        self._guide_check_leaving(vals)
         return super()._guide_check_move(vals)
+
+    def _guide_check_leaving(self, vals):
+        """A salesperson cannot take a quotation out of its guide (clear or
+        switch the guide, change the team or company) while a blocking stage
+        on its way to the order has required steps open: confirming it would
+        then skip them."""
+        scope = {"guide_id", self._guide_team_field, self._guide_company_field}
+        if scope.isdisjoint(vals) or self._guide_can_leave_guide():
+            return
+        predicted = self._guide_predict(vals)
+        leaving = self.filtered(
+            lambda order: order.guide_id and predicted[order.id][0] != order.guide_id
+        )
+        blocked = leaving._guide_blocked_moves(leaving._guide_confirm_gates())
+        if blocked:
+            raise leaving._guide_blocking_error(blocked, leaving=True)
 
     def _guide_check_order_stage(self, guide_stage_id):
         """Only confirming brings a quotation to the order stage (and after);
@@ -602,6 +621,11 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._guide_can_leave_guide():
+            # a salesperson's quotation follows its team's guide: no opting out
+            for vals in vals_list:
+                if "guide_id" in vals and not vals["guide_id"]:
+                    del vals["guide_id"]
         orders = super().create(vals_list)
         orders.filtered("opportunity_id").opportunity_id._guide_quotation_created(
             orders

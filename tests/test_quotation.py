@@ -236,6 +236,37 @@ class TestQuotationGuide(QuotationCommon):
             )
         self.assertEqual((order.state, order.guide_stage_id), before)
 
+    def test_salesman_cannot_opt_out_of_the_guide(self):
+        """Clearing or switching the guide, or creating the quotation without
+        one, would let a salesman confirm past the blocking stage."""
+        order = self._quotation(self._lead())
+        for vals in ({"guide_id": False}, {"team_id": False}):
+            with self.assertRaises(GuideBlockedError):
+                order.with_user(self.salesman).write(vals)
+            self.assertEqual(order.guide_id, self.quotation_guide)
+        context = self._lead().with_user(self.salesman).action_new_quotation()
+        created = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .with_context(**context["context"])
+            .create({"partner_id": self.partner.id, "guide_id": False})
+        )
+        self.assertEqual(created.guide_id, self.quotation_guide)
+        # a sales manager may
+        order.with_user(self.manager).write({"guide_id": False})
+        self.assertFalse(order.guide_id)
+
+    def test_quotation_done_step_assigned_to_another(self):
+        """The quotation completes the opportunity's step even when it is
+        required and assigned to someone else."""
+        lead = self._lead()
+        row = self._step_row(lead, "Create the quotation")
+        row.step_id.is_required = True
+        row.sudo().user_id = self.manager
+        row.activity_id.user_id = self.manager
+        self._quotation(lead)
+        self.assertEqual(row.state, "done")
+
     def test_designer_rules(self):
         with self.assertRaises(UserError):
             self.draft.order_state = "sent"  # twice in one guide
@@ -379,7 +410,7 @@ class TestQuoteToOrder(QuotationCommon):
     def test_bad_input(self):
         lead = self._lead()
         empty = self._quotation(lead, lines=False)
-        empty.guide_id = False
+        empty.with_user(self.manager).guide_id = False
         with self.assertRaisesRegex(UserError, "no product lines"):
             empty.with_user(self.salesman).action_confirm()
         self.assertEqual(empty.state, "draft")

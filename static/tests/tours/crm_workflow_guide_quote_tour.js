@@ -37,12 +37,12 @@ registry.category("web_tour.tours").add("crm_workflow_guide_quote_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_saved .o_form_view button[name=action_quotation_send]",
+            trigger: ".o_form_view button[name=action_quotation_send]:not(:disabled)",
             content: "Send the quotation by e-mail",
             run: "click",
         },
         {
-            trigger: ".modal button[name=action_send_mail]",
+            trigger: ".modal .o_mail_send",
             run: "click",
         },
         {
@@ -75,11 +75,11 @@ registry.category("web_tour.tours").add("crm_workflow_guide_quote_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_mail_composer_form_view, .modal:contains('Send')",
+            trigger: ".modal:contains('Order') .o_mail_send",
             content: "The order confirmation, ready to send",
         },
         {
-            trigger: ".modal button[name=action_send_mail]",
+            trigger: ".modal .o_mail_send",
             run: "click",
         },
         {
