@@ -267,6 +267,32 @@ class TestQuotationGuide(QuotationCommon):
         self._quotation(lead)
         self.assertEqual(row.state, "done")
 
+    def test_my_quotations_views(self):
+        """The salesman's My Quotations: every view loads, the kanban columns
+        are the quotation guide's stages (empty ones too)."""
+        order = self._quotation(self._lead())
+        action = self.env.ref("crm_workflow_guide.sale_order_action_guided")
+        views = [(view.view_id.id, view.view_mode) for view in action.view_ids]
+        views += [(False, "form"), (False, "calendar"), (False, "activity")]
+        Order = self.env["sale.order"].with_user(self.salesman)
+        result = Order.get_views(views, {"search_view_id": action.search_view_id.id})
+        self.assertIn("guide_stage_id", result["views"]["kanban"]["arch"])
+        self.assertIn("crm_guide_panel", result["views"]["form"]["arch"])
+        groups = Order.web_read_group(
+            [("id", "=", order.id)], ["guide_stage_id"], ["guide_stage_id"]
+        )["groups"]
+        columns = [
+            group["guide_stage_id"][0] for group in groups if group["guide_stage_id"]
+        ]
+        self.assertTrue(
+            set(self.quotation_guide.guide_stage_ids.ids) <= set(columns),
+            "every stage of the quotation guide is a column",
+        )
+        self.assertEqual(
+            Order.search([("guide_is_blocked", "=", False), ("id", "=", order.id)]),
+            order,
+        )
+
     def test_designer_rules(self):
         with self.assertRaises(UserError):
             self.draft.order_state = "sent"  # twice in one guide
