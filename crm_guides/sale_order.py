@@ -368,13 +368,13 @@ class SaleOrder(models.Model):
     # Confirmation
     # ------------------------------------------------------------------
 
-    def _guide_confirm_gates(self):
+    def _guide_confirm_gates(self, states=("draft", "sent")):
         """``{order id: blocking guide stages a confirmation passes}``: from
         the current stage (the guide's first one if none) up to the order
         stage, or to the guide's end when it has none."""
         gates = {}
         for order in self:
-            if not order.guide_id or order.state not in ("draft", "sent"):
+            if not order.guide_id or order.state not in states:
                 continue
             stages = order.guide_id.guide_stage_ids
             current = order.guide_stage_id or stages[:1]
@@ -388,7 +388,7 @@ class SaleOrder(models.Model):
                 gates[order.id] = passed
         return gates
 
-    def _guide_check_confirm(self):
+    def _guide_check_confirm(self, states=("draft", "sent")):
         """Refuse, before anything is written, to confirm quotations while a
         blocking stage of their guide has required steps open; one refused
         quotation refuses the batch."""
@@ -396,7 +396,7 @@ class SaleOrder(models.Model):
             # the customer signing or paying online (portal flows run as the
             # system): their acceptance is the confirmation
             return
-        blocked = self._guide_blocked_moves(self._guide_confirm_gates())
+        blocked = self._guide_blocked_moves(self._guide_confirm_gates(states))
         if blocked:
             raise self._guide_blocking_error(
                 blocked,
@@ -407,7 +407,7 @@ class SaleOrder(models.Model):
                 ),
             )
         empty = self.filtered(
-            lambda order: order.state in ("draft", "sent")
+            lambda order: order.state in states
             and not order.order_line.filtered(lambda line: not line.display_type)
         )
         if empty:
@@ -627,6 +627,16 @@ class SaleOrder(models.Model):
                 if "guide_id" in vals and not vals["guide_id"]:
                     del vals["guide_id"]
         orders = super().create(vals_list)
+        if not self.env.su:
+            # created over RPC or imported: a quotation stands before its
+            # order stage, and an order created confirmed passes its guide
+            # like a confirmation (the transaction is undone if refused)
+            quotations = orders.filtered(lambda o: o.state in ("draft", "sent"))
+            for order in quotations.filtered("guide_stage_id"):
+                order._guide_check_order_stage(order.guide_stage_id.id)
+            confirmed = orders.filtered(lambda o: o.state == "sale")
+            confirmed._guide_check_confirm(states=("sale",))
+            confirmed._guide_follow_state()
         orders.filtered("opportunity_id").opportunity_id._guide_quotation_created(
             orders
         )

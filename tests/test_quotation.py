@@ -340,6 +340,26 @@ class TestQuoteToOrder(QuotationCommon):
             order.with_user(self.salesman).write({"state": "sale"})
         self.assertEqual(order.state, "draft")
 
+    def test_create_past_the_guide_refused(self):
+        """Over RPC or by import: neither a quotation created in the order
+        stage nor an order created confirmed skips the blocking stage."""
+        lead = self._lead()
+        context = lead.with_user(self.salesman).action_new_quotation()["context"]
+        Order = self.env["sale.order"].with_user(self.salesman).with_context(**context)
+        line = [(0, 0, {"product_id": self.product.id})]
+        count = self.env["sale.order"].search_count([])
+        with self.assertRaises(UserError) as caught:
+            Order.create(
+                {"partner_id": self.partner.id, "order_line": line,
+                 "guide_stage_id": self.order_stage.id}
+            )  # fmt: skip
+        self.assertIn("Confirm the quotation", str(caught.exception))
+        with self.assertRaises(GuideBlockedError):
+            Order.create(
+                {"partner_id": self.partner.id, "order_line": line, "state": "sale"}
+            )
+        self.assertEqual(self.env["sale.order"].search_count([]), count)
+
     def test_batch_with_one_refused_confirms_none(self):
         ready = self._ready(self._quotation(self._lead(name="Ready")))
         blocked = self._quotation(self._lead(name="Blocked"))
@@ -476,7 +496,7 @@ class TestQuoteToOrderQueries(QuotationCommon):
             if guided:
                 self._ready(order)
             else:
-                order.guide_id = False
+                order.sudo().guide_id = False
                 order.action_quotation_sent()
             orders |= order
         return orders
