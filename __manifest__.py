@@ -13,7 +13,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["crm", "sale_crm", "gamification"],
+    "depends": ["crm", "sale_crm", "gamification", "onboarding"],
     "data": [
         "security/crm_workflow_guide_groups.xml",
         "security/ir.model.access.csv",
@@ -30,6 +30,11 @@
         "data/crm_adoption_gamification_data.xml",
         "views/crm_adoption_views.xml",
         "views/sale_order_views.xml",
+        "security/crm_onboarding_security.xml",
+        "data/crm_segmentation_data.xml",
+        "data/crm_onboarding_data.xml",
+        "views/crm_onboarding_views.xml",
+        "report/crm_config_questionnaire_report.xml",
     ],
     "assets": {
         "web.assets_backend": [

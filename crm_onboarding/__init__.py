@@ -6,3 +6,7 @@ from . import crm_adoption_report
 from . import crm_guide_step_report
 from . import res_company_adoption
 from . import res_config_settings_adoption
+from . import crm_segmentation
+from . import crm_call_list
+from . import crm_routine_guide
+from . import crm_onboarding_panel

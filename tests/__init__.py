@@ -12,3 +12,4 @@ from . import test_tours
 from . import test_adoption_report
 from . import test_adoption_step_report
 from . import test_quotation
+from . import test_onboarding

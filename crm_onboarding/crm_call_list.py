@@ -1,0 +1,460 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Call lists / target groups: companies and persons chosen by category,
+industry, interest, subscription and any filter; kept static or re-evaluated;
+then, in one batched action, a call for each or a lead for each."""
+
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+
+class CrmCallList(models.Model):
+    _name = "crm.call.list"
+    _description = "Call List"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        help="Who keeps the list. Salespeople see and run their own lists.",
+    )
+    partner_kind = fields.Selection(
+        [("both", "Companies and Persons"), ("company", "Companies"),
+         ("person", "Persons")],
+        string="Target",
+        required=True,
+        default="both",
+    )  # fmt: skip
+    category_ids = fields.Many2many(
+        "res.partner.category", string="Categories", help="Any of these tags."
+    )
+    industry_ids = fields.Many2many(
+        "res.partner.industry",
+        string="Industries",
+        help="Any of these industries (a person's is its company's).",
+    )
+    interest_ids = fields.Many2many(
+        "crm.interest", string="Interests", help="Any of these interests."
+    )
+    subscription_type_id = fields.Many2one(
+        "crm.subscription.type",
+        string="Subscription Type",
+        help="Only persons subscribed to this type. A person who unsubscribed "
+        "from it is never selected, even when added by hand.",
+    )
+    filter_domain = fields.Char(
+        "Other Conditions",
+        default="[]",
+        help="Any other filter on contacts, as built with Odoo's domain editor.",
+    )
+    is_dynamic = fields.Boolean(
+        "Re-evaluate",
+        default=True,
+        help="Re-evaluate the conditions each time the list is used. Otherwise the "
+        "list keeps the contacts it had when it was frozen.",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "crm_call_list_res_partner_rel",
+        "list_id",
+        "partner_id",
+        string="Frozen Contacts",
+        help="The contacts of a static list (see Freeze).",
+    )
+    partner_count = fields.Integer("Contacts", compute="_compute_partner_count")
+    assign_mode = fields.Selection(
+        [("salesperson", "Each Account's Salesperson"), ("user", "A Chosen User")],
+        string="Assign To",
+        required=True,
+        default="salesperson",
+        help="Each account's salesperson (the company's for a person; the list's "
+        "owner when there is none), or one chosen user.",
+    )
+    assign_user_id = fields.Many2one("res.users", string="Chosen User")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Activity",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ),
+        domain=[("res_model", "in", (False, "res.partner"))],
+    )
+    activity_summary = fields.Char("Summary")
+    activity_delay = fields.Integer(
+        "Due In (Days)", default=0, help="Days after today the calls are due."
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        check_company=True,
+        help="Team of the leads created (default: the salesperson's): its guide "
+        "applies.",
+    )
+    lead_type = fields.Selection(
+        [("lead", "Lead"), ("opportunity", "Opportunity")],
+        string="Create As",
+        required=True,
+        default="lead",
+    )
+    activity_count = fields.Integer(
+        "Open Calls", compute="_compute_results", help="Open activities of this list."
+    )
+    lead_count = fields.Integer("Leads", compute="_compute_results")
+
+    @api.constrains("filter_domain")
+    def _check_filter_domain(self):
+        for call_list in self:
+            call_list._filter_domain()
+
+    def _filter_domain(self):
+        self.ensure_one()
+        try:
+            domain = safe_eval(self.filter_domain or "[]")
+            expression.expression(domain, self.env["res.partner"])
+        except Exception as exc:
+            raise UserError(
+                self.env._(
+                    "The conditions of the list %(name)s are not a valid filter on "
+                    "contacts: %(error)s",
+                    name=self.name,
+                    error=str(exc),
+                )
+            ) from exc
+        return domain
+
+    def _partner_domain(self):
+        """The conditions of the list, with the GDPR rule: a person who
+        unsubscribed from the list's subscription type is never selected."""
+        self.ensure_one()
+        domain = [
+            ("active", "=", True),
+            ("company_id", "in", [False, self.company_id.id]),
+            *self._filter_domain(),
+        ]
+        if self.partner_kind != "both":
+            domain.append(("is_company", "=", self.partner_kind == "company"))
+        if self.category_ids:
+            domain.append(("category_id", "in", self.category_ids.ids))
+        if self.industry_ids:
+            domain += [
+                "|",
+                ("industry_id", "in", self.industry_ids.ids),
+                ("commercial_partner_id.industry_id", "in", self.industry_ids.ids),
+            ]
+        if self.interest_ids:
+            domain.append(("crm_interest_ids", "in", self.interest_ids.ids))
+        if self.subscription_type_id:
+            domain.append(
+                ("crm_subscribed_type_ids", "in", self.subscription_type_id.ids)
+            )
+        return domain + self._gdpr_domain()
+
+    def _gdpr_domain(self):
+        if not self.subscription_type_id:
+            return []
+        return [("crm_unsubscribed_type_ids", "not in", self.subscription_type_id.ids)]
+
+    def _target_partners(self):
+        """The contacts the list stands for now (one query)."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        if self.is_dynamic:
+            return Partner.search(self._partner_domain(), order="id")
+        if not self.partner_ids:
+            return Partner
+        return Partner.search(
+            [("id", "in", self.partner_ids.ids), ("active", "=", True),
+             *self._gdpr_domain()],
+            order="id",
+        )  # fmt: skip
+
+    @api.depends(
+        "is_dynamic", "partner_kind", "category_ids", "industry_ids",
+        "interest_ids", "subscription_type_id", "filter_domain", "partner_ids",
+        "company_id",
+    )  # fmt: skip
+    def _compute_partner_count(self):
+        for call_list in self:
+            try:
+                call_list.partner_count = (
+                    self.env["res.partner"].search_count(call_list._partner_domain())
+                    if call_list.is_dynamic
+                    else len(call_list.partner_ids)
+                )
+            except UserError:
+                call_list.partner_count = 0
+
+    def _compute_results(self):
+        activities = dict(
+            self.env["mail.activity"]._read_group(
+                [("crm_call_list_id", "in", self.ids)], ["crm_call_list_id"],
+                ["__count"],
+            )
+        )  # fmt: skip
+        leads = dict(
+            self.env["crm.lead"]._read_group(
+                [("crm_call_list_id", "in", self.ids)], ["crm_call_list_id"],
+                ["__count"],
+            )
+        )  # fmt: skip
+        for call_list in self:
+            call_list.activity_count = activities.get(call_list, 0)
+            call_list.lead_count = leads.get(call_list, 0)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _lock(self):
+        """Of two users running the same list at once, the second waits and
+        then sees the first one's calls (no duplicates)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM crm_call_list WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(self.ids),
+            )
+        )
+
+    def action_freeze(self):
+        """Keep the contacts the conditions select now (a static list)."""
+        for call_list in self:
+            call_list.write(
+                {
+                    "partner_ids": [(6, 0, call_list._target_partners().ids)]
+                    if call_list.is_dynamic
+                    else [(6, 0, call_list.partner_ids.ids)],
+                    "is_dynamic": False,
+                }
+            )
+        return True
+
+    def action_view_partners(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Contacts of %(list)s", list=self.name),
+            "res_model": "res.partner",
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("id", "in", self._target_partners().ids)],
+        }
+
+    def action_view_activities(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Calls of %(list)s", list=self.name),
+            "res_model": "mail.activity",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("crm_call_list_id", "=", self.id)],
+        }
+
+    def action_view_leads(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
+        action.update(domain=[("crm_call_list_id", "=", self.id)], context={})
+        return action
+
+    def _assignees(self, partners):
+        """``{partner id: user}``: each account's salesperson (the company's for
+        a person, else the list's owner), or the chosen user."""
+        self.ensure_one()
+        if self.assign_mode == "user":
+            if not self.assign_user_id:
+                raise UserError(
+                    self.env._("Choose the user the list %(name)s assigns to.",
+                               name=self.name)
+                )  # fmt: skip
+            return defaultdict(lambda: self.assign_user_id)
+        fallback = self.user_id or self.env.user
+        # one query for the salespeople of the contacts and of their companies
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT p.id, COALESCE(p.user_id, c.user_id)
+                     FROM res_partner p
+                LEFT JOIN res_partner c ON c.id = p.commercial_partner_id
+                    WHERE p.id IN %s""",
+                tuple(partners.ids),
+            )
+        )
+        users = self.env["res.users"].browse({uid for __, uid in rows if uid})
+        users = {user.id: user for user in users}
+        return {pid: users.get(uid) or fallback for pid, uid in rows}
+
+    def _check_lead_assignees(self, assignees):
+        """A salesperson who sees only their own leads cannot create leads for
+        others (Odoo's rule): say so before anything is created."""
+        if self.env.su or self.env.user.has_group(
+            "sales_team.group_sale_salesman_all_leads"
+        ):
+            return
+        others = {user for user in assignees.values() if user != self.env.user}
+        if others:
+            raise UserError(
+                self.env._(
+                    "You may only create leads for yourself, and this list assigns "
+                    "them to %(users)s. Choose yourself as the user, or ask a sales "
+                    "manager to create them.",
+                    users=", ".join(sorted(user.name for user in others)),
+                )
+            )
+
+    def _notify(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_schedule_calls(self):
+        """One call (the list's activity) for each contact of the list, in one
+        batch; a contact with an open call of this list gets no second one."""
+        self.ensure_one()
+        self.check_access("write")
+        self._lock()
+        partners = self._target_partners()
+        planned = {
+            res_id
+            for (res_id,) in self.env.execute_query(
+                SQL(
+                    """SELECT res_id FROM mail_activity
+                        WHERE crm_call_list_id = %s AND res_model = 'res.partner'""",
+                    self.id,
+                )
+            )
+        }
+        todo = partners.browse([pid for pid in partners.ids if pid not in planned])
+        if todo:
+            assignees = self._assignees(todo)
+            activity_type = self.activity_type_id or self.env.ref(
+                "mail.mail_activity_data_call"
+            )
+            deadline = fields.Date.add(
+                fields.Date.context_today(self), days=self.activity_delay
+            )
+            model_id = self.env["ir.model"]._get_id("res.partner")
+            summary = self.activity_summary or self.name
+            activities = (
+                self.env["mail.activity"]
+                .with_context(mail_activity_quick_update=True)
+                .create(
+                    [
+                        {
+                            "res_model_id": model_id,
+                            "res_id": partner.id,
+                            "activity_type_id": activity_type.id,
+                            "summary": summary,
+                            "date_deadline": deadline,
+                            "user_id": assignees[partner.id].id,
+                            "crm_call_list_id": self.id,
+                        }
+                        for partner in todo
+                    ]
+                )
+            )
+            # one notification per assignee, not one e-mail per call
+            activities._guide_notify_assignees()
+        return self._notify(
+            self.env._(
+                "%(planned)s calls planned; %(skipped)s contacts already had an "
+                "open call of this list.",
+                planned=len(todo),
+                skipped=len(partners) - len(todo),
+            )
+        )
+
+    def action_create_leads(self):
+        """One lead for each contact of the list, in one batch, assigned to
+        the account's salesperson (or the chosen user), with the team's guide;
+        a contact with an open lead of this list gets no second one."""
+        self.ensure_one()
+        self.check_access("write")
+        self._lock()
+        partners = self._target_partners()
+        existing = set(
+            self.env["crm.lead"]
+            .sudo()
+            .search_fetch(
+                [("crm_call_list_id", "=", self.id), ("partner_id", "in", partners.ids),
+                 ("active", "=", True), ("stage_id.is_won", "=", False)],
+                ["partner_id"],
+            )
+            .mapped("partner_id.id")
+        )  # fmt: skip
+        todo = partners.filtered(lambda p: p.id not in existing)
+        if todo:
+            assignees = self._assignees(todo)
+            self._check_lead_assignees(assignees)
+            self.env["crm.lead"].create(
+                [
+                    {
+                        "name": self.env._(
+                            "%(list)s: %(contact)s",
+                            list=self.name,
+                            contact=partner.display_name,
+                        ),
+                        "type": self.lead_type,
+                        "partner_id": partner.id,
+                        "user_id": assignees[partner.id].id,
+                        "team_id": (
+                            self.team_id or assignees[partner.id].sale_team_id
+                        ).id,
+                        "company_id": self.company_id.id,
+                        "crm_call_list_id": self.id,
+                    }
+                    for partner in todo
+                ]
+            )
+        return self._notify(
+            self.env._(
+                "%(created)s leads created; %(skipped)s contacts already had an "
+                "open lead of this list.",
+                created=len(todo),
+                skipped=len(partners) - len(todo),
+            )
+        )
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    crm_call_list_id = fields.Many2one(
+        "crm.call.list",
+        string="Call List",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+    )
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    crm_call_list_id = fields.Many2one(
+        "crm.call.list",
+        string="Call List",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
+    )

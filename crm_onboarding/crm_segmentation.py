@@ -1,0 +1,298 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Segmentation lists of the seeds: interests (for companies and/or persons)
+and subscription types with each person's subscriptions (GDPR: consent date
+and source, unsubscribing logged)."""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
+
+
+class CrmInterest(models.Model):
+    _name = "crm.interest"
+    _description = "CRM Interest"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    applies_to = fields.Selection(
+        [("company", "Companies"), ("person", "Persons"), ("both", "Both")],
+        required=True,
+        default="both",
+        help="Companies and persons have separate interest lists: an interest "
+        "for companies is offered on companies only.",
+    )
+    description = fields.Text(translate=True)
+    partner_count = fields.Integer("Contacts", compute="_compute_partner_count")
+
+    _sql_constraints = [
+        ("name_uniq", "unique (name, applies_to)", "This interest already exists.")
+    ]
+
+    def _compute_partner_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("crm_interest_ids", "in", self.ids)],
+                ["crm_interest_ids"],
+                ["__count"],
+            )
+        )
+        for interest in self:
+            interest.partner_count = counts.get(interest, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = self.filtered("partner_count")
+        if used:
+            raise UserError(
+                self.env._(
+                    "These interests are given to contacts; archive them "
+                    "instead: %(names)s",
+                    names=format_list(self.env, used.mapped("name")),
+                )
+            )
+
+
+class CrmSubscriptionType(models.Model):
+    _name = "crm.subscription.type"
+    _description = "CRM Subscription Type"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(
+        translate=True, help="What the person receives, e.g. the monthly newsletter."
+    )
+    subscription_ids = fields.One2many("crm.subscription", "type_id")
+    subscribed_count = fields.Integer(
+        "Subscribed", compute="_compute_counts", help="Persons subscribed now."
+    )
+    unsubscribed_count = fields.Integer("Unsubscribed", compute="_compute_counts")
+
+    _sql_constraints = [("name_uniq", "unique (name)", "This type already exists.")]
+
+    def _compute_counts(self):
+        counts = {
+            (sub_type, state): count
+            for sub_type, state, count in self.env["crm.subscription"]._read_group(
+                [("type_id", "in", self.ids)], ["type_id", "state"], ["__count"]
+            )
+        }
+        for sub_type in self:
+            sub_type.subscribed_count = counts.get((sub_type, "subscribed"), 0)
+            sub_type.unsubscribed_count = counts.get((sub_type, "unsubscribed"), 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = self.filtered("subscription_ids")
+        if used:
+            raise UserError(
+                self.env._(
+                    "Persons subscribed to or unsubscribed from these types: their "
+                    "consent is kept; archive the types instead: %(names)s",
+                    names=format_list(self.env, used.mapped("name")),
+                )
+            )
+
+
+class CrmSubscription(models.Model):
+    """A person's subscription to a type (newsletter, invitations...), with
+    the consent's date and source: the proof GDPR asks for."""
+
+    _name = "crm.subscription"
+    _description = "CRM Subscription"
+    _order = "partner_id, type_id"
+    _rec_names_search = ["partner_id", "type_id"]
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Person",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        domain=[("is_company", "=", False)],
+    )
+    type_id = fields.Many2one(
+        "crm.subscription.type",
+        string="Subscription Type",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    state = fields.Selection(
+        [("subscribed", "Subscribed"), ("unsubscribed", "Unsubscribed")],
+        required=True,
+        default="subscribed",
+        index=True,
+    )
+    consent_date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        help="When the person gave (or withdrew) their consent.",
+    )
+    source = fields.Selection(
+        [
+            ("form", "Web Form"),
+            ("email", "E-mail"),
+            ("phone", "Phone"),
+            ("meeting", "Meeting"),
+            ("import", "Import"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="other",
+        help="How the consent was obtained.",
+    )
+    company_id = fields.Many2one(related="partner_id.company_id", store=True)
+
+    _sql_constraints = [
+        (
+            "partner_type_uniq",
+            "unique (partner_id, type_id)",
+            "A person has one subscription per type: subscribe or unsubscribe it.",
+        )
+    ]
+
+    @api.depends("partner_id", "type_id")
+    def _compute_display_name(self):
+        for sub in self:
+            sub.display_name = self.env._(
+                "%(person)s: %(type)s",
+                person=sub.partner_id.name or "",
+                type=sub.type_id.name or "",
+            )
+
+    @api.constrains("partner_id")
+    def _check_person(self):
+        if any(sub.partner_id.is_company for sub in self):
+            raise ValidationError(self.env._("Only persons subscribe, not companies."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        subs = super().create(vals_list)
+        subs.partner_id._crm_sync_subscribed_types()
+        subs._log_state()
+        return subs
+
+    def write(self, vals):
+        partners = self.partner_id
+        result = super().write(vals)
+        if {"state", "type_id", "partner_id"} & set(vals):
+            (partners | self.partner_id)._crm_sync_subscribed_types()
+        if "state" in vals:
+            self._log_state()
+        return result
+
+    def unlink(self):
+        partners = self.partner_id
+        result = super().unlink()
+        partners._crm_sync_subscribed_types()
+        return result
+
+    def _log_state(self):
+        """Each (un)subscription is logged on the person, one note each."""
+        bodies = {}
+        for sub in self:
+            text = (
+                self.env._(
+                    "Subscribed to %(type)s (consent of %(date)s, source: "
+                    "%(origin)s).",
+                    type=sub.type_id.name,
+                    date=sub.consent_date,
+                    origin=dict(
+                        self._fields["source"]._description_selection(self.env)
+                    ).get(sub.source),
+                )
+                if sub.state == "subscribed"
+                else self.env._(
+                    "Unsubscribed from %(type)s on %(date)s.",
+                    type=sub.type_id.name,
+                    date=sub.consent_date,
+                )
+            )
+            bodies.setdefault(sub.partner_id.id, []).append(text)
+        partners = self.env["res.partner"].browse(list(bodies))
+        partners._message_log_batch(
+            {pid: Markup("<br/>").join(lines) for pid, lines in bodies.items()}
+        )
+
+    def action_subscribe(self):
+        self.write(
+            {"state": "subscribed", "consent_date": fields.Date.context_today(self)}
+        )
+
+    def action_unsubscribe(self):
+        self.write(
+            {"state": "unsubscribed", "consent_date": fields.Date.context_today(self)}
+        )
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    crm_interest_ids = fields.Many2many(
+        "crm.interest",
+        "crm_interest_res_partner_rel",
+        "partner_id",
+        "interest_id",
+        string="Interests",
+        domain="[('applies_to', 'in', ('both', is_company and 'company' or 'person'))]",
+        help="What the contact is interested in: for target groups and call lists.",
+    )
+    crm_subscription_ids = fields.One2many(
+        "crm.subscription", "partner_id", string="Subscriptions"
+    )
+    crm_subscribed_type_ids = fields.Many2many(
+        "crm.subscription.type",
+        "crm_subscription_type_subscribed_rel",
+        "partner_id",
+        "type_id",
+        string="Subscribed To",
+        readonly=True,
+        help="Subscription types the person is subscribed to now.",
+    )
+    crm_unsubscribed_type_ids = fields.Many2many(
+        "crm.subscription.type",
+        "crm_subscription_type_unsubscribed_rel",
+        "partner_id",
+        "type_id",
+        string="Unsubscribed From",
+        readonly=True,
+        help="Subscription types the person withdrew their consent from: never "
+        "selected for them.",
+    )
+
+    def _crm_sync_subscribed_types(self):
+        """Keep the searchable, groupable lists of subscribed and unsubscribed
+        types of these persons (as the system: they follow the
+        subscriptions), in one read and one write per combination."""
+        if not self:
+            return
+        subs = (
+            self.env["crm.subscription"]
+            .sudo()
+            .search_fetch(
+                [("partner_id", "in", self.ids)], ["partner_id", "type_id", "state"]
+            )
+        )
+        values = {partner.id: ([], []) for partner in self}
+        for sub in subs:
+            index = 0 if sub.state == "subscribed" else 1
+            values[sub.partner_id.id][index].append(sub.type_id.id)
+        groups = {}
+        for partner_id, (subscribed, unsubscribed) in values.items():
+            key = (tuple(sorted(subscribed)), tuple(sorted(unsubscribed)))
+            groups.setdefault(key, []).append(partner_id)
+        for (subscribed, unsubscribed), partner_ids in groups.items():
+            self.browse(partner_ids).sudo().write(
+                {
+                    "crm_subscribed_type_ids": [(6, 0, list(subscribed))],
+                    "crm_unsubscribed_type_ids": [(6, 0, list(unsubscribed))],
+                }
+            )

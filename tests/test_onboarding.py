@@ -1,0 +1,553 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+
+@tagged("post_install", "-at_install")
+class OnboardingCommon(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.crm_admin = new_test_user(
+            cls.env,
+            login="onb_crm_admin",
+            groups="crm_workflow_guide.crm_workflow_guide_group_admin",
+            name="CRM Admin",
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            login="onb_salesman",
+            groups="sales_team.group_sale_salesman",
+            name="Onboarding Salesman",
+        )
+        cls.other_salesman = new_test_user(
+            cls.env,
+            login="onb_other",
+            groups="sales_team.group_sale_salesman",
+            name="Other Onboarding Salesman",
+        )
+        cls.newsletter = cls.env["crm.subscription.type"].create(
+            {"name": "Test Newsletter"}
+        )
+        cls.fleet = cls.env["crm.interest"].create(
+            {"name": "Fleet management", "applies_to": "company"}
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestOnboardingPanel(OnboardingCommon):
+    def _panel(self):
+        data = (
+            self.env["onboarding.onboarding"]
+            .with_user(self.crm_admin)
+            .crm_onboarding_panel_data()
+        )
+        return {step["action"]: step for step in data["steps"]}, data
+
+    def test_steps_follow_live_data(self):
+        """Each step flips to done when the data is there, and back to do
+        when it goes away; the framework's progress follows."""
+        Partner = self.env["res.partner"]
+        company_partners = self.env["res.company"].search([]).partner_id
+        # take away what demo data may already give
+        Partner.search([("is_company", "=", True)]).write(
+            {"category_id": [(5, 0, 0)], "industry_id": False}
+        )
+        self.env["crm.interest"].search([]).action_archive()
+        self.env["crm.subscription.type"].search([]).action_archive()
+        self.company.crm_ambassador_id = False
+        self.env["crm.routine.guide"].search([]).unlink()
+        self.env["crm.config.questionnaire"].search([]).unlink()
+        self.env["crm.team"].create({"name": "Team Without Guide"})
+        self.env["crm.guide"].search([("team_ids", "=", False)]).action_archive()
+        steps, data = self._panel()
+        expected_todo = {
+            "action_crm_open_categories",
+            "action_crm_open_industries",
+            "action_crm_open_interests",
+            "action_crm_open_subscription_types",
+            "action_crm_open_ambassador",
+            "action_crm_open_routine_guide",
+            "action_crm_open_questionnaire",
+            "action_crm_open_guides",
+        }
+        self.assertEqual(
+            {action for action, step in steps.items() if not step["done"]}
+            & expected_todo,
+            expected_todo,
+        )
+        self.assertIn("Team Without Guide", steps["action_crm_open_guides"]["detail"])
+        # the data arrives
+        company = Partner.create({"name": "Onboarded Ltd", "is_company": True})
+        company.write(
+            {
+                "category_id": [
+                    (
+                        4,
+                        self.env.ref(
+                            "crm_workflow_guide.res_partner_category_customer"
+                        ).id,
+                    )
+                ],
+                "industry_id": self.env.ref(
+                    "crm_workflow_guide.res_partner_industry_transport"
+                ).id,
+            }
+        )
+        self.fleet.action_unarchive()
+        self.newsletter.action_unarchive()
+        self.company.crm_ambassador_id = self.salesman
+        self.env["crm.guide"].create(
+            {
+                "name": "Guide for every team",
+                "team_ids": [(6, 0, self.env["crm.team"].search([]).ids)],
+            }
+        )
+        routine = (
+            self.env["crm.routine.guide"]
+            .with_user(self.crm_admin)
+            .action_open_company_guide()
+        )
+        self.assertTrue(routine.get("res_id"), "created from the template")
+        questionnaire = self.env["crm.config.questionnaire"].create(
+            {
+                fname: "Answer"
+                for fname in self.env["crm.config.questionnaire"]._QUESTIONS
+            }
+        )
+        self.assertTrue(questionnaire.is_answered)
+        steps, data = self._panel()
+        for action in expected_todo:
+            self.assertTrue(steps[action]["done"], action)
+        self.assertIn(self.salesman.name, steps["action_crm_open_ambassador"]["detail"])
+        # the framework's progress follows
+        onboarding = self.env.ref("crm_workflow_guide.crm_onboarding")
+        ambassador_step = self.env.ref(
+            "crm_workflow_guide.crm_onboarding_step_ambassador"
+        )
+        self.assertIn(
+            ambassador_step.with_company(self.company).current_step_state,
+            ("done", "just_done"),
+        )
+        # and back to do when the data goes away
+        self.company.crm_ambassador_id = False
+        steps, __ = self._panel()
+        self.assertFalse(steps["action_crm_open_ambassador"]["done"])
+        ambassador_step.invalidate_recordset()
+        self.assertEqual(
+            ambassador_step.with_company(self.company).current_step_state, "not_done"
+        )
+        self.assertTrue(onboarding.step_ids)
+        del company_partners
+
+    def test_each_step_opens_its_screen(self):
+        steps, __ = self._panel()
+        Step = self.env["onboarding.onboarding.step"].with_user(self.crm_admin)
+        for action in steps:
+            result = getattr(Step, action)()
+            self.assertIn(
+                result["type"], ("ir.actions.act_window", "ir.actions.client")
+            )
+
+    def test_panel_is_for_crm_administrators(self):
+        with self.assertRaises(AccessError):
+            self.env["onboarding.onboarding"].with_user(
+                self.salesman
+            ).crm_onboarding_panel_data()
+        with self.assertRaises(AccessError):
+            self.env["onboarding.onboarding.step"].with_user(
+                self.salesman
+            ).action_crm_open_questionnaire()
+        self.assertFalse(
+            self.env["crm.config.questionnaire"]
+            .search([])
+            .filtered(lambda q: q.create_uid == self.salesman)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentation(OnboardingCommon):
+    def _person(self, name, state=None):
+        person = self.env["res.partner"].create({"name": name})
+        if state:
+            self.env["crm.subscription"].create(
+                {
+                    "partner_id": person.id,
+                    "type_id": self.newsletter.id,
+                    "state": state,
+                    "source": "form",
+                }
+            )
+        return person
+
+    def test_gdpr_unsubscribed_never_selected(self):
+        subscribed = self._person("Sub Scribed", "subscribed")
+        unsubscribed = self._person("Un Subscribed", "unsubscribed")
+        self._person("No Consent")
+        call_list = (
+            self.env["crm.call.list"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Newsletter readers",
+                    "subscription_type_id": self.newsletter.id,
+                }
+            )
+        )
+        self.assertEqual(call_list._target_partners(), subscribed)
+        # added by hand to a static list: still never selected
+        call_list.write(
+            {
+                "is_dynamic": False,
+                "partner_ids": [(6, 0, (subscribed | unsubscribed).ids)],
+            }
+        )
+        self.assertEqual(call_list._target_partners(), subscribed)
+        # unsubscribing later: logged on the person, and out of the list
+        subscription = subscribed.crm_subscription_ids
+        subscription.with_user(self.salesman).action_unsubscribe()
+        self.assertFalse(call_list._target_partners())
+        self.assertIn(
+            "Unsubscribed from Test Newsletter",
+            subscribed.message_ids[:1].body,
+        )
+        call_list.action_schedule_calls()
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", (subscribed | unsubscribed).ids),
+                ]
+            )
+        )
+
+    def test_segmentation_searchable_and_groupable_on_partners(self):
+        company = self.env["res.partner"].create(
+            {
+                "name": "Fleet Co",
+                "is_company": True,
+                "crm_interest_ids": [(6, 0, self.fleet.ids)],
+            }
+        )
+        person = self._person("Reader", "subscribed")
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        self.assertEqual(
+            Partner.search([("crm_interest_ids", "in", self.fleet.ids)]), company
+        )
+        self.assertEqual(
+            Partner.search([("crm_subscribed_type_ids", "in", self.newsletter.ids)]),
+            person,
+        )
+        groups = Partner._read_group(
+            [("id", "in", (company | person).ids)],
+            ["crm_subscribed_type_ids"],
+            ["__count"],
+        )
+        self.assertIn((self.newsletter, 1), groups)
+
+    def test_one_subscription_per_person_and_type(self):
+        person = self._person("Twice", "subscribed")
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
+            self.env["crm.subscription"].create(
+                {"partner_id": person.id, "type_id": self.newsletter.id}
+            )
+        company = self.env["res.partner"].create({"name": "Co", "is_company": True})
+        with self.assertRaises(UserError):
+            self.env["crm.subscription"].create(
+                {"partner_id": company.id, "type_id": self.newsletter.id}
+            )
+
+    def test_used_configuration_is_archived_not_deleted(self):
+        self._person("Kept", "subscribed")
+        self.env["res.partner"].create(
+            {
+                "name": "Kept Co",
+                "is_company": True,
+                "crm_interest_ids": [(6, 0, self.fleet.ids)],
+            }
+        )
+        with self.assertRaises(UserError):
+            self.newsletter.unlink()
+        with self.assertRaises(UserError):
+            self.fleet.unlink()
+        self.assertTrue(self.newsletter.exists() and self.fleet.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestCallList(OnboardingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.transport = cls.env.ref("crm_workflow_guide.res_partner_industry_transport")
+        cls.owner_company = cls.env["res.partner"].create(
+            {
+                "name": "Owned Transport",
+                "is_company": True,
+                "industry_id": cls.transport.id,
+                "user_id": cls.other_salesman.id,
+            }
+        )
+        cls.employee = cls.env["res.partner"].create(
+            {"name": "Driver", "parent_id": cls.owner_company.id}
+        )
+        cls.orphan = cls.env["res.partner"].create(
+            {
+                "name": "Orphan Transport",
+                "is_company": True,
+                "industry_id": cls.transport.id,
+            }
+        )
+
+    def _list(self, **vals):
+        return (
+            self.env["crm.call.list"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Transport",
+                    "industry_ids": [(6, 0, self.transport.ids)],
+                    **vals,
+                }
+            )
+        )
+
+    def _calls(self, call_list):
+        return self.env["mail.activity"].search(
+            [("crm_call_list_id", "=", call_list.id)]
+        )
+
+    def test_schedule_calls_once(self):
+        call_list = self._list()
+        targets = call_list._target_partners()
+        self.assertEqual(
+            targets & (self.owner_company | self.employee | self.orphan),
+            self.owner_company | self.employee | self.orphan,
+        )
+        call_list.action_schedule_calls()
+        calls = self._calls(call_list)
+        self.assertEqual(len(calls), len(targets))
+        by_partner = {call.res_id: call.user_id for call in calls}
+        self.assertEqual(by_partner[self.owner_company.id], self.other_salesman)
+        self.assertEqual(
+            by_partner[self.employee.id], self.other_salesman, "the company's"
+        )
+        self.assertEqual(by_partner[self.orphan.id], self.salesman, "the list's owner")
+        # a second run plans nothing twice
+        result = call_list.action_schedule_calls()
+        self.assertEqual(self._calls(call_list), calls)
+        self.assertIn("0 calls planned", result["params"]["message"])
+        # once a call is done, the next run plans it again
+        calls.filtered(lambda c: c.res_id == self.orphan.id).action_feedback("Talked")
+        call_list.action_schedule_calls()
+        self.assertEqual(len(self._calls(call_list)), len(targets))
+
+    def test_chosen_user_and_static_list(self):
+        call_list = self._list(
+            assign_mode="user", assign_user_id=self.other_salesman.id
+        )
+        call_list.action_freeze()
+        self.assertFalse(call_list.is_dynamic)
+        frozen = call_list.partner_ids
+        late = self.env["res.partner"].create(
+            {
+                "name": "Late Transport",
+                "is_company": True,
+                "industry_id": self.transport.id,
+            }
+        )
+        self.assertNotIn(late, call_list._target_partners())
+        call_list.action_schedule_calls()
+        self.assertEqual(
+            set(self._calls(call_list).user_id.ids), {self.other_salesman.id}
+        )
+        self.assertEqual(len(self._calls(call_list)), len(frozen))
+
+    def test_salesman_creates_leads_only_for_himself(self):
+        call_list = self._list()
+        with self.assertRaisesRegex(UserError, "only create leads for yourself"):
+            call_list.action_create_leads()
+        self.assertFalse(
+            self.env["crm.lead"].search([("crm_call_list_id", "=", call_list.id)])
+        )
+        call_list.write({"assign_mode": "user", "assign_user_id": self.salesman.id})
+        call_list.action_create_leads()
+        leads = self.env["crm.lead"].search([("crm_call_list_id", "=", call_list.id)])
+        self.assertEqual(leads.user_id, self.salesman)
+
+    def test_create_leads_once_with_the_team_guide(self):
+        manager = new_test_user(
+            self.env, login="onb_manager", groups="sales_team.group_sale_manager"
+        )
+        team = self.env["crm.team"].create(
+            {"name": "Call team", "member_ids": [(6, 0, self.salesman.ids)]}
+        )
+        guide = self.env["crm.guide"].create(
+            {"name": "Call guide", "sequence": -5, "team_ids": [(6, 0, team.ids)]}
+        )
+        call_list = self._list(team_id=team.id, lead_type="opportunity")
+        call_list = call_list.with_user(manager)
+        call_list.action_create_leads()
+        leads = self.env["crm.lead"].search([("crm_call_list_id", "=", call_list.id)])
+        self.assertEqual(leads.partner_id, call_list._target_partners())
+        self.assertEqual(set(leads.mapped("guide_id").ids), {guide.id})
+        self.assertEqual(
+            leads.filtered(lambda lead: lead.partner_id == self.owner_company).user_id,
+            self.other_salesman,
+        )
+        call_list.action_create_leads()
+        self.assertEqual(
+            self.env["crm.lead"].search([("crm_call_list_id", "=", call_list.id)]),
+            leads,
+        )
+
+    def test_bad_input(self):
+        with self.assertRaises(UserError):
+            self._list(filter_domain="[('no_such_field', '=', 1)]")
+        call_list = self._list(assign_mode="user")
+        with self.assertRaises(UserError):
+            call_list.action_schedule_calls()
+        self.assertFalse(self._calls(call_list))
+
+    def test_rights(self):
+        own = self._list()
+        other = (
+            self.env["crm.call.list"]
+            .with_user(self.other_salesman)
+            .create({"name": "Other's list"})
+        )
+        CallList = self.env["crm.call.list"].with_user(self.salesman)
+        self.assertEqual(CallList.search([("id", "in", (own | other).ids)]), own)
+        with self.assertRaises(AccessError):
+            other.with_user(self.salesman).action_schedule_calls()
+        self.assertFalse(self._calls(other))
+
+    def _queries(self, func):
+        self.env.flush_all()
+        start = self.env.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_ten_thousand_partners_in_one_batch(self):
+        """Scheduling calls for 10,000 contacts costs no more queries, beyond a
+        constant, than Odoo's own batched create of the same 10,000 activities
+        (the floor); a second run plans none."""
+        Partner = self.env["res.partner"].with_context(tracking_disable=True)
+        counts = {}
+        for size in (100, 10000):
+            industry = self.env["res.partner.industry"].create(
+                {"name": f"Batch {size}"}
+            )
+            listed, floor = (
+                Partner.create(
+                    [
+                        {
+                            "name": f"{kind} {i}",
+                            "is_company": True,
+                            "industry_id": industry.id if kind == "Listed" else False,
+                        }
+                        for i in range(size)
+                    ]
+                )
+                for kind in ("Listed", "Floor")
+            )
+            call_list = self._list(industry_ids=[(6, 0, industry.ids)], name=str(size))
+            call = self.env.ref("mail.mail_activity_data_call")
+            model_id = self.env["ir.model"]._get_id("res.partner")
+            counts[size] = (
+                self._queries(call_list.action_schedule_calls),
+                self._queries(
+                    lambda floor=floor,
+                    model_id=model_id,
+                    call=call,
+                    size=size: self.env["mail.activity"]
+                    .with_user(self.salesman)
+                    .with_context(mail_activity_quick_update=True)
+                    .create(
+                        [
+                            {
+                                "res_model_id": model_id,
+                                "res_id": partner.id,
+                                "activity_type_id": call.id,
+                                "summary": str(size),
+                                "user_id": self.salesman.id,
+                            }
+                            for partner in floor
+                        ]
+                    )
+                ),
+            )
+            self.assertEqual(len(self._calls(call_list)), size)
+            if size == 10000:
+                call_list.action_schedule_calls()
+                self.assertEqual(len(self._calls(call_list)), size, "no duplicate")
+        for size, (ours, floor) in counts.items():
+            self.assertLessEqual(
+                ours, floor + 25, f"{size} contacts: {ours} queries, floor {floor}"
+            )
+        growth = counts[10000][0] - counts[100][0]
+        floor_growth = counts[10000][1] - counts[100][1]
+        self.assertLessEqual(growth, floor_growth, f"queries per size: {counts}")
+
+
+@tagged("post_install", "-at_install")
+class TestRoutineGuideAndQuestionnaire(OnboardingCommon):
+    def test_routine_guide_rights(self):
+        guide = self.env["crm.routine.guide"].with_user(self.crm_admin).create({})
+        self.assertIn("<h3>", guide.body, "a starting template")
+        # every CRM user reads it
+        self.assertTrue(guide.with_user(self.salesman).body)
+        with self.assertRaises(AccessError):
+            guide.with_user(self.salesman).write({"body": "<p>Mine</p>"})
+        # the company's ambassador edits it
+        self.company.crm_ambassador_id = self.salesman
+        guide.with_user(self.salesman).write({"body": "<p>Call back within a day.</p>"})
+        self.assertEqual(guide.write_uid, self.salesman)
+        with self.assertRaises(AccessError):
+            guide.with_user(self.salesman).unlink()
+
+    def test_starting_template_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_workflow_guide"], ["nl_NL"], overwrite=True
+        )
+        self.crm_admin.lang = "nl_NL"
+        guide = self.env["crm.routine.guide"].with_user(self.crm_admin).create({})
+        self.assertNotIn("What we register", guide.body)
+
+    def test_questionnaire_report_renders(self):
+        questionnaire = (
+            self.env["crm.config.questionnaire"]
+            .with_user(self.crm_admin)
+            .create(
+                {
+                    "segmentation": "Customer, Prospect",
+                    "report_fields": "Turnover per industry",
+                }
+            )
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "crm_workflow_guide.report_crm_config_questionnaire", questionnaire.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("Turnover per industry", html)
+        self.assertIn("Fields to Report On", html)
+        self.assertEqual(
+            questionnaire.with_user(self.crm_admin).action_print()["report_name"],
+            "crm_workflow_guide.report_crm_config_questionnaire",
+        )
+        with self.assertRaises(AccessError):
+            questionnaire.with_user(self.salesman).read(["segmentation"])
