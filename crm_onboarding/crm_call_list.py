@@ -376,8 +376,8 @@ class CrmCallList(models.Model):
             activities._guide_notify_assignees()
         return self._notify(
             self.env._(
-                "%(planned)s calls planned; %(skipped)s contacts already had an "
-                "open call of this list.",
+                "Calls planned: %(planned)s. Contacts that already had an open "
+                "call of this list: %(skipped)s.",
                 planned=len(todo),
                 skipped=len(partners) - len(todo),
             )
@@ -427,8 +427,8 @@ class CrmCallList(models.Model):
             )
         return self._notify(
             self.env._(
-                "%(created)s leads created; %(skipped)s contacts already had an "
-                "open lead of this list.",
+                "Leads created: %(created)s. Contacts that already had an open "
+                "lead of this list: %(skipped)s.",
                 created=len(todo),
                 skipped=len(partners) - len(todo),
             )

@@ -43,7 +43,7 @@ class OnboardingStep(models.Model):
              ("company_id", "in", [False, company.id])]
         )  # fmt: skip
         return count > 0, self.env._(
-            "%(count)s companies have a category.", count=count
+            "Companies with a category: %(count)s.", count=count
         )
 
     def _crm_check_industries(self, company):
@@ -52,16 +52,16 @@ class OnboardingStep(models.Model):
              ("company_id", "in", [False, company.id])]
         )  # fmt: skip
         return count > 0, self.env._(
-            "%(count)s companies have an industry.", count=count
+            "Companies with an industry: %(count)s.", count=count
         )
 
     def _crm_check_interests(self, company):
         count = self.env["crm.interest"].search_count([])
-        return count > 0, self.env._("%(count)s interests.", count=count)
+        return count > 0, self.env._("Interests: %(count)s.", count=count)
 
     def _crm_check_subscription_types(self, company):
         count = self.env["crm.subscription.type"].search_count([])
-        return count > 0, self.env._("%(count)s subscription types.", count=count)
+        return count > 0, self.env._("Subscription types: %(count)s.", count=count)
 
     def _crm_check_users(self, company):
         users = self.env["res.users"].search(
@@ -72,7 +72,7 @@ class OnboardingStep(models.Model):
             "base.user_root"
         ))  # fmt: skip
         return count > 0, self.env._(
-            "%(count)s users with sales rights besides the administrator.",
+            "Users with sales rights besides the administrator: %(count)s.",
             count=count,
         )
 
@@ -145,7 +145,7 @@ class OnboardingStep(models.Model):
                 steps=", ".join(missing.mapped("name")),
             )
             if missing
-            else self.env._("%(count)s document steps have their template.",
+            else self.env._("Document steps with their template: %(count)s.",
                             count=len(steps))
         )  # fmt: skip
 
@@ -158,17 +158,17 @@ class OnboardingStep(models.Model):
             [("is_company", "=", True), ("id", "not in",
                                          self.env["res.company"].search([]).partner_id.ids)],
         )  # fmt: skip
-        return count > 0, self.env._("%(count)s companies.", count=count)
+        return count > 0, self.env._("Companies: %(count)s.", count=count)
 
     def _crm_check_import_persons(self, company):
         count = self._crm_count_imported(
             "res.partner", [("is_company", "=", False), ("user_ids", "=", False)]
         )
-        return count > 0, self.env._("%(count)s persons.", count=count)
+        return count > 0, self.env._("Persons: %(count)s.", count=count)
 
     def _crm_check_import_products(self, company):
         count = self._crm_count_imported("product.template", [("sale_ok", "=", True)])
-        return count > 0, self.env._("%(count)s products for sale.", count=count)
+        return count > 0, self.env._("Products for sale: %(count)s.", count=count)
 
     _CRM_CHECKS = {
         "crm_onboarding_step_categories": "_crm_check_categories",

@@ -345,7 +345,7 @@ class TestCallList(OnboardingCommon):
         # a second run plans nothing twice
         result = call_list.action_schedule_calls()
         self.assertEqual(self._calls(call_list), calls)
-        self.assertIn("0 calls planned", result["params"]["message"])
+        self.assertIn("Calls planned: 0.", result["params"]["message"])
         # once a call is done, the next run plans it again
         calls.filtered(lambda c: c.res_id == self.orphan.id).action_feedback("Talked")
         call_list.action_schedule_calls()
