@@ -354,6 +354,9 @@ class CrmCallList(models.Model):
             )
             model_id = self.env["ir.model"]._get_id("res.partner")
             summary = self.activity_summary or self.name
+            # the activities' document names, read for all contacts at once
+            # (mail.activity reads them one contact at a time otherwise)
+            todo.sudo().mapped("display_name")
             activities = (
                 self.env["mail.activity"]
                 .with_context(mail_activity_quick_update=True)
