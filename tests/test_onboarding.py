@@ -522,7 +522,12 @@ class TestRoutineGuideAndQuestionnaire(OnboardingCommon):
             ["crm_workflow_guide"], ["nl_NL"], overwrite=True
         )
         self.crm_admin.lang = "nl_NL"
-        guide = self.env["crm.routine.guide"].with_user(self.crm_admin).create({})
+        guide = (
+            self.env["crm.routine.guide"]
+            .with_user(self.crm_admin)
+            .with_context(lang="nl_NL")
+            .create({})
+        )
         self.assertNotIn("What we register", guide.body)
 
     def test_questionnaire_report_renders(self):
