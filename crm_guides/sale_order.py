@@ -164,8 +164,15 @@ class CrmLead(models.Model):
 
     def _guide_after_enter(self):
         result = super()._guide_after_enter()
-        # entering a stage whose step is done by a quotation, with one already
-        self.filtered(
+        # entering a stage whose step is done by a quotation, with one already:
+        # the orders are read only for the stages that have such a step
+        leads = self.filtered(
+            lambda lead: any(
+                step.completed_by == "sale.order"
+                for step in lead.guide_stage_id.step_ids
+            )
+        )
+        leads.filtered(
             lambda lead: any(order.state != "cancel" for order in lead.sudo().order_ids)
         )._guide_quotation_created()
         return result
