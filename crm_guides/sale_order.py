@@ -25,6 +25,12 @@ ORDER_STATES = [
 ]
 
 
+def _format_names(env, names):
+    """``format_list`` for a note written per record: one name is itself
+    (Babel's list formatting costs more than the rest of such a note)."""
+    return names[0] if len(names) == 1 else format_list(env, names)
+
+
 class CrmGuide(models.Model):
     _inherit = "crm.guide"
 
@@ -562,13 +568,13 @@ class SaleOrder(models.Model):
             if lead_rows:
                 body += Markup("<p>%s</p>") % self.env._(
                     "Guide activities closed: %(activities)s.",
-                    activities=format_list(self.env, lead_rows.mapped("name")),
+                    activities=_format_names(self.env, lead_rows.mapped("name")),
                 )
             cancelled = others_by_lead.get(lead)
             if cancelled:
                 body += Markup("<p>%s</p>") % self.env._(
                     "Other quotations cancelled: %(orders)s.",
-                    orders=format_list(self.env, cancelled.mapped("name")),
+                    orders=_format_names(self.env, cancelled.mapped("name")),
                 )
             bodies[lead.id] = body
         activities = rows.activity_id
