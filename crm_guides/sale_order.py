@@ -18,6 +18,7 @@ from odoo.tools import format_list
 from . import engine
 
 CONFIRM_CHECKED = "crm_workflow_guide.confirm_checked"
+CONFIRMING = "crm_workflow_guide.confirming"
 ORDER_STATES = [
     ("draft", "Quotation"),
     ("sent", "Quotation Sent"),
@@ -293,6 +294,12 @@ class SaleOrder(models.Model):
     def _guide_is_exempt_move(self, target):
         # the guide follows the order's own state (sent, confirmed): confirming
         # is checked on its own (``_guide_check_confirm``)
+        if target.order_state == "sale":
+            # being confirmed in this write: checked just before
+            # (``_guide_check_confirm``)
+            confirming = self.env.cr.cache.get(CONFIRMING, ())
+            if all(order.id in confirming for order in self):
+                return True
         return bool(target.order_state) and all(
             order.state == target.order_state for order in self
         )
@@ -312,7 +319,7 @@ class SaleOrder(models.Model):
 
     def _guide_check_move(self, vals):
         if vals.get("guide_stage_id"):
-            self._guide_check_order_stage(vals["guide_stage_id"])
+            self._guide_check_order_stage(vals["guide_stage_id"], vals.get("state"))
         self._guide_check_leaving(vals)
         return super()._guide_check_move(vals)
 
@@ -332,9 +339,10 @@ class SaleOrder(models.Model):
         if blocked:
             raise leaving._guide_blocking_error(blocked, leaving=True)
 
-    def _guide_check_order_stage(self, guide_stage_id):
+    def _guide_check_order_stage(self, guide_stage_id, state=None):
         """Only confirming brings a quotation to the order stage (and after);
-        a confirmed order stays there."""
+        a confirmed order stays there. ``state``: the state written with the
+        stage, if any."""
         target = self.env["crm.guide.stage"].browse(guide_stage_id)
         for order in self:
             order_stage = order._guide_order_stage()
@@ -343,7 +351,8 @@ class SaleOrder(models.Model):
             after_sale = not engine.is_forward(
                 target._sort_key(), order_stage._sort_key()
             )
-            if after_sale and order.state != "sale":
+            order_state = state or order.state
+            if after_sale and order_state != "sale":
                 raise UserError(
                     self.env._(
                         "Confirm the quotation %(order)s to bring it to the stage "
@@ -353,7 +362,7 @@ class SaleOrder(models.Model):
                         stage=target.name,
                     )
                 )
-            if not after_sale and order.state == "sale":
+            if not after_sale and order_state == "sale":
                 raise UserError(
                     self.env._(
                         "The order %(order)s is confirmed: it stays in the stages "
@@ -433,6 +442,7 @@ class SaleOrder(models.Model):
             )
 
     def write(self, vals):
+        confirming_ids = []
         if vals.get("state") == "sale":
             # also over RPC: a quotation becomes an order only past its guide
             # (``action_confirm`` checked its own orders already)
@@ -440,20 +450,34 @@ class SaleOrder(models.Model):
             self.filtered(
                 lambda order: order.state != "sale" and order.id not in checked
             )._guide_check_confirm()
-        result = super().write(vals)
+            if "guide_stage_id" not in vals:
+                # the order stage entered in the same write (one pass over the
+                # orders instead of two) when the orders share it
+                targets = self._guide_state_targets("sale")
+                if len(targets) == 1 and next(iter(targets.values())) == self:
+                    vals = dict(vals, guide_stage_id=next(iter(targets)).id)
+                    confirming_ids = self.ids
+        # kept on the cursor for this write only: nothing a client can send
+        confirming = self.env.cr.cache.setdefault(CONFIRMING, set())
+        confirming.update(confirming_ids)
+        try:
+            result = super().write(vals)
+        finally:
+            confirming.difference_update(confirming_ids)
         if "state" in vals:
             self._guide_follow_state()
         if vals.get("opportunity_id"):
             self.opportunity_id._guide_quotation_created(self)
         return result
 
-    def _guide_follow_state(self):
-        """The guide follows the order's state forward: a stage entered in
-        that state (Sent, the order stage) is entered by itself."""
+    def _guide_state_targets(self, state=None):
+        """``{guide stage: orders}``: the stage each order enters in its
+        state (``state`` if given): a later stage of its guide entered in
+        that state (Sent, the order stage)."""
         targets = {}
         for order in self.filtered("guide_id"):
             target = order.guide_id.guide_stage_ids.filtered(
-                lambda gs, state=order.state: gs.order_state == state
+                lambda gs, state=state or order.state: gs.order_state == state
             )[:1]
             current = order.guide_stage_id
             if not target or target == current:
@@ -464,7 +488,12 @@ class SaleOrder(models.Model):
                 continue
             targets.setdefault(target, self.browse())
             targets[target] |= order
-        for target, orders in targets.items():
+        return targets
+
+    def _guide_follow_state(self):
+        """The guide follows the order's state forward: a stage entered in
+        that state (Sent, the order stage) is entered by itself."""
+        for target, orders in self._guide_state_targets().items():
             orders.write({"guide_stage_id": target.id})
 
     def action_confirm(self):
