@@ -540,9 +540,14 @@ class CrmGuideMixin(models.AbstractModel):
         record; anything else is refused with a clear message."""
         if isinstance(value, models.BaseModel):
             return value.id
-        if value in (False, None, 0, ""):
+        if value is False or value is None or value == "" or value == 0:
             return False
         try:
+            if isinstance(value, bool) or (
+                isinstance(value, float) and not value.is_integer()
+            ):
+                # True is not guide 1, nor 1.5
+                raise ValueError(value)
             value = int(value)
         except (TypeError, ValueError) as exc:
             raise UserError(
@@ -1001,6 +1006,17 @@ class CrmGuideMixin(models.AbstractModel):
             )
             if blocked:
                 raise leaving._guide_blocking_error(blocked, leaving=True)
+            if self._guide_stage_field and status_field in vals:
+                # leaving the guide and moving in the same write: the move
+                # passes the gates of the guide the record is in
+                scope = {"guide_id", self._guide_team_field, self._guide_company_field}
+                stay_vals = {k: v for k, v in vals.items() if k not in scope}
+                stay = leaving._guide_predict(stay_vals)
+                blocked = leaving._guide_blocked_moves(
+                    leaving._guide_gate_stages(stay, stay_vals)
+                )
+                if blocked:
+                    raise leaving._guide_blocking_error(blocked)
         # guide designers and managers may change the guide of any record;
         # for the others, getting a guide counts from its first stage
         movers = (

@@ -1,6 +1,7 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from . import engine
 
@@ -57,6 +58,18 @@ class CrmGuidePrompt(models.TransientModel):
                     stage=record.guide_stage_id.name,
                     record=record.display_name,
                     finish=record._guide_finish_label(),
+                )
+
+    @api.constrains("res_model")
+    def _check_res_model(self):
+        guided = self.env.registry["crm.guide.mixin"]._inherit_children
+        for prompt in self:
+            if prompt.res_model not in guided or prompt.res_model not in self.env:
+                raise ValidationError(
+                    self.env._(
+                        "%(model)s does not follow workflow guides.",
+                        model=prompt.res_model,
+                    )
                 )
 
     def _record(self):

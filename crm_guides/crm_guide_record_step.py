@@ -200,16 +200,37 @@ class CrmGuideRecordStep(models.Model):
             )
         return closable
 
-    def _guide_check_closable(self):
+    def _guide_check_reassign(self, user):
+        """Refuse to give required steps assigned to another user to ``user``
+        (planning them again, reassigning their activity) unless the current
+        user may close them: taking a step over is closing it for its
+        assignee."""
+        changing = self.filtered(
+            lambda row: row.is_required and row.user_id and row.user_id != user
+        )
+        changing._guide_check_closable(
+            message=self.env._(
+                "These required steps are assigned to someone else: only the "
+                "assignee, the team leader or a manager may give them to "
+                "someone else: %(steps)s"
+            )
+        )
+
+    def _guide_check_closable(self, message=None):
         """Refuse, with the steps' names, to close rows the user may not."""
         refused = self - self._guide_closable_rows()
         if refused:
             raise UserError(
-                self.env._(
-                    "These required steps are assigned to someone else: only "
-                    "the assignee, the team leader or a manager may close them: "
-                    "%(steps)s",
-                    steps=format_list(
+                (
+                    message
+                    or self.env._(
+                        "These required steps are assigned to someone else: only "
+                        "the assignee, the team leader or a manager may close them: "
+                        "%(steps)s"
+                    )
+                )
+                % {
+                    "steps": format_list(
                         self.env,
                         [
                             self.env._(
@@ -220,7 +241,7 @@ class CrmGuideRecordStep(models.Model):
                             for row in refused
                         ],
                     ),
-                )
+                }
             )
 
     # ------------------------------------------------------------------

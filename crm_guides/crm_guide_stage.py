@@ -189,6 +189,18 @@ class CrmGuideStage(models.Model):
         return guide_stages
 
     def write(self, vals):
+        if vals.get("guide_id"):
+            moved = self.filtered(lambda gs: gs.guide_id.id != vals["guide_id"])
+            used = moved._guide_used()
+            if used:
+                raise UserError(
+                    self.env._(
+                        "Records went through these guide stages, which belong to "
+                        "their guide's history: archive them and create new stages "
+                        "in the other guide instead of moving them: %(stages)s",
+                        stages=format_list(self.env, used.mapped("name")),
+                    )
+                )
         result = super().write(vals)
         if {"name", "guide_id", "active"} & set(vals):
             self._guide_sync_plans()
@@ -197,14 +209,37 @@ class CrmGuideStage(models.Model):
             self._guide_sync_record_rows()
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
+    def _guide_used(self):
+        """The guide stages records went through (their steps' rows) or stand
+        in, archived and lost records and records the user cannot see
+        included."""
+        if not self:
+            return self
         used = (
             self.env["crm.guide.record.step"]
             .sudo()
             .search([("guide_stage_id", "in", self.ids)])
             .guide_stage_id
         )
+        for res_model, guide_stages in (self - used).grouped("res_model").items():
+            if res_model and res_model in self.env:
+                groups = (
+                    self.env[res_model]
+                    .sudo()
+                    .with_context(active_test=False)
+                    ._read_group(
+                        [("guide_stage_id", "in", guide_stages.ids)],
+                        ["guide_stage_id"],
+                    )
+                )
+                used |= self.browse(
+                    guide_stage.id for (guide_stage,) in groups
+                )
+        return self.browse(used.ids) & self
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        used = self._guide_used()
         if used:
             raise UserError(
                 self.env._(

@@ -132,6 +132,24 @@ class CrmGuideStep(models.Model):
 
     def write(self, vals):
         if "guide_stage_id" in vals:
+            moved = self.filtered(
+                lambda step: step.guide_stage_id.id != vals["guide_stage_id"]
+            )
+            used = (
+                self.env["crm.guide.record.step"]
+                .sudo()
+                .search([("step_id", "in", moved.ids)])
+                .step_id
+            )
+            if used:
+                raise UserError(
+                    self.env._(
+                        "Records went through these steps, which belong to their "
+                        "stage's history: archive them and create new steps in the "
+                        "other stage instead of moving them: %(steps)s",
+                        steps=format_list(self.env, used.with_env(self.env).mapped("name")),
+                    )
+                )
             guide_stage = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])
             guide_stage.sudo()._guide_create_plans()
             vals = dict(vals, plan_id=guide_stage.sudo().plan_id.id)

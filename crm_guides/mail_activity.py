@@ -37,10 +37,46 @@ class MailActivity(models.Model):
                         step=row.name,
                     )
                 )
+            if row and len(vals_list) == 1:
+                # planning a required step of someone else for another user
+                # is taking it over (checked before anything is written)
+                vals = vals_list[0]
+                user_id = (
+                    vals["user_id"]
+                    if "user_id" in vals
+                    else self.env.context.get("default_user_id", self.env.uid)
+                )
+                row.with_env(self.env)._guide_check_reassign(
+                    self.env["res.users"].browse(user_id or ())
+                )
         activities = super().create(vals_list)
         if row_id and len(activities) == 1:
             activities._guide_link_record_step(row_id)
         return activities
+
+    def write(self, vals):
+        """An activity of a guide step given to someone else (or moved) gives
+        the step to them: only who may close a required step assigned to
+        another user may reassign it."""
+        rows = self.env["crm.guide.record.step"]
+        if {"user_id", "date_deadline"} & set(vals) and self.ids:
+            rows = rows.sudo().search(
+                [("activity_id", "in", self.ids), ("state", "=", engine.OPEN)]
+            )
+        if rows and "user_id" in vals:
+            rows.with_env(self.env)._guide_check_reassign(
+                self.env["res.users"].browse(vals["user_id"] or ())
+            )
+        result = super().write(vals)
+        if rows:
+            rows.sudo().write(
+                {
+                    fname: vals[fname]
+                    for fname in ("user_id", "date_deadline")
+                    if fname in vals
+                }
+            )
+        return result
 
     def _guide_link_record_step(self, row_id):
         """Link the activity scheduled from a guide step's dialog to the step."""

