@@ -1164,7 +1164,9 @@ class CrmGuideMixin(models.AbstractModel):
                     [
                         *(
                             field.convert_to_column_insert(
-                                vals[field.name] if field.name != "state" else engine.OPEN,
+                                vals[field.name]
+                                if field.name != "state"
+                                else engine.OPEN,
                                 RecordStep,
                                 vals,
                             )

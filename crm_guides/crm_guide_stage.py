@@ -232,9 +232,7 @@ class CrmGuideStage(models.Model):
                         ["guide_stage_id"],
                     )
                 )
-                used |= self.browse(
-                    guide_stage.id for (guide_stage,) in groups
-                )
+                used |= self.browse(guide_stage.id for (guide_stage,) in groups)
         return self.browse(used.ids) & self
 
     @api.ondelete(at_uninstall=False)

@@ -147,7 +147,9 @@ class CrmGuideStep(models.Model):
                         "Records went through these steps, which belong to their "
                         "stage's history: archive them and create new steps in the "
                         "other stage instead of moving them: %(steps)s",
-                        steps=format_list(self.env, used.with_env(self.env).mapped("name")),
+                        steps=format_list(
+                            self.env, used.with_env(self.env).mapped("name")
+                        ),
                     )
                 )
             guide_stage = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])

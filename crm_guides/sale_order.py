@@ -322,7 +322,9 @@ class SaleOrder(models.Model):
             self._guide_check_order_stage(vals["guide_stage_id"], vals.get("state"))
         elif vals.get("guide_id"):
             # another guide: the order starts at its first stage
-            switching = self.filtered(lambda order: order.guide_id.id != vals["guide_id"])
+            switching = self.filtered(
+                lambda order: order.guide_id.id != vals["guide_id"]
+            )
             first = self.env["crm.guide"].browse(vals["guide_id"]).guide_stage_ids[:1]
             if switching and first:
                 switching._guide_check_order_stage(first.id, vals.get("state"))
