@@ -215,12 +215,12 @@ class CrmGuideStage(models.Model):
         included."""
         if not self:
             return self
-        used = (
+        groups = (
             self.env["crm.guide.record.step"]
             .sudo()
-            .search([("guide_stage_id", "in", self.ids)])
-            .guide_stage_id
+            ._read_group([("guide_stage_id", "in", self.ids)], ["guide_stage_id"])
         )
+        used = self.browse(guide_stage.id for (guide_stage,) in groups)
         for res_model, guide_stages in (self - used).grouped("res_model").items():
             if res_model and res_model in self.env:
                 groups = (
@@ -233,7 +233,7 @@ class CrmGuideStage(models.Model):
                     )
                 )
                 used |= self.browse(guide_stage.id for (guide_stage,) in groups)
-        return self.browse(used.ids) & self
+        return used
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):

@@ -135,21 +135,14 @@ class CrmGuideStep(models.Model):
             moved = self.filtered(
                 lambda step: step.guide_stage_id.id != vals["guide_stage_id"]
             )
-            used = (
-                self.env["crm.guide.record.step"]
-                .sudo()
-                .search([("step_id", "in", moved.ids)])
-                .step_id
-            )
+            used = moved._guide_used()
             if used:
                 raise UserError(
                     self.env._(
                         "Records went through these steps, which belong to their "
                         "stage's history: archive them and create new steps in the "
                         "other stage instead of moving them: %(steps)s",
-                        steps=format_list(
-                            self.env, used.with_env(self.env).mapped("name")
-                        ),
+                        steps=format_list(self.env, used.mapped("name")),
                     )
                 )
             guide_stage = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])
@@ -160,14 +153,21 @@ class CrmGuideStep(models.Model):
             self._guide_sync_record_rows()
         return result
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        used = (
+    def _guide_used(self):
+        """The steps records went through (they have rows), archived and
+        lost records and records the user cannot see included."""
+        if not self:
+            return self
+        groups = (
             self.env["crm.guide.record.step"]
             .sudo()
-            .search([("step_id", "in", self.ids)])
-            .step_id
+            ._read_group([("step_id", "in", self.ids)], ["step_id"])
         )
+        return self.browse(step.id for (step,) in groups)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        used = self._guide_used()
         if used:
             raise UserError(
                 self.env._(
