@@ -496,7 +496,7 @@ class CrmGuideMixin(models.AbstractModel):
         rows.unlink()
         return result
 
-    @api.constrains("guide_id", "guide_stage_id")
+    @api.constrains("guide_id")
     def _check_guide_id(self):
         for rec in self:
             if rec.guide_id and not rec._guide_matches(rec.guide_id):
@@ -509,6 +509,10 @@ class CrmGuideMixin(models.AbstractModel):
                         record=rec.display_name,
                     )
                 )
+
+    @api.constrains("guide_id", "guide_stage_id")
+    def _check_guide_stage_id(self):
+        for rec in self:
             if rec.guide_stage_id and rec.guide_stage_id.guide_id != rec.guide_id:
                 raise ValidationError(
                     self.env._(
@@ -1155,40 +1159,44 @@ class CrmGuideMixin(models.AbstractModel):
         if not vals_list:
             return RecordStep
         now, uid = self.env.cr.now(), self.env.uid
-        fnames = [*vals_list[0], "state"]
-        fields_ = [RecordStep._fields[fname] for fname in fnames]
-        rows = [
+        fnames = list(vals_list[0])
+        # ids, numbers, booleans, dates and names: plain column values (False
+        # is NULL but for a boolean)
+        nullable = {
+            fname for fname in fnames if RecordStep._fields[fname].type != "boolean"
+        }
+        rows = SQL(", ").join(
             SQL(
-                "(%s)",
-                SQL(", ").join(
-                    [
-                        *(
-                            field.convert_to_column_insert(
-                                vals[field.name]
-                                if field.name != "state"
-                                else engine.OPEN,
-                                RecordStep,
-                                vals,
-                            )
-                            for field in fields_
-                        ),
-                        uid,
-                        now,
-                        uid,
-                        now,
-                    ]
+                ", ".join(["%s"] * (len(fnames) + 5)).join("()"),
+                *(
+                    None if vals[fname] is False and fname in nullable else vals[fname]
+                    for fname in fnames
                 ),
+                engine.OPEN,
+                uid,
+                now,
+                uid,
+                now,
             )
             for vals in vals_list
-        ]
+        )
         self.env.cr.execute(
             SQL(
-                "INSERT INTO %s (%s, create_uid, create_date, write_uid, write_date)"
-                " VALUES %s ON CONFLICT (res_model, res_id, step_id) DO NOTHING"
-                " RETURNING id",
+                "INSERT INTO %s (%s) VALUES %s"
+                " ON CONFLICT (res_model, res_id, step_id) DO NOTHING RETURNING id",
                 SQL.identifier(RecordStep._table),
-                SQL(", ").join(SQL.identifier(fname) for fname in fnames),
-                SQL(", ").join(rows),
+                SQL(", ").join(
+                    SQL.identifier(fname)
+                    for fname in (
+                        *fnames,
+                        "state",
+                        "create_uid",
+                        "create_date",
+                        "write_uid",
+                        "write_date",
+                    )
+                ),
+                rows,
             )
         )
         created = RecordStep.browse(row[0] for row in self.env.cr.fetchall())
