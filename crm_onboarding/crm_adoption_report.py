@@ -17,18 +17,23 @@ REFRESHED_AT_PARAM = "crm_workflow_guide.adoption_refreshed_at"
 #: share of its key fields that are filled and valid.  ``rec`` is the record's
 #: alias; the ``{…}`` parts are filled in per record kind below.
 EMAIL_PATTERN = "'^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'"
+#: The weights are added up as numeric: the constraint bounds them, but a
+#: figure must never be out of range whatever is stored in the settings.
 QUALITY_SCORE = """
     (
-        wc.crm_quality_weight_email
+        wc.crm_quality_weight_email::numeric
             * coalesce({email} ~* {email_pattern}, false)::int
-        + wc.crm_quality_weight_phone
+        + wc.crm_quality_weight_phone::numeric
             * (length(regexp_replace(coalesce({phone}, ''), '[^0-9]', '', 'g'))
                >= 6)::int
-        + wc.crm_quality_weight_company * coalesce({company}, false)::int
-        + wc.crm_quality_weight_industry * (ind.industry_id IS NOT NULL)::int
-        + wc.crm_quality_weight_category * coalesce({category}, false)::int
-    )::numeric / NULLIF(
-        wc.crm_quality_weight_email + wc.crm_quality_weight_phone
+        + wc.crm_quality_weight_company::numeric
+            * coalesce({company}, false)::int
+        + wc.crm_quality_weight_industry::numeric
+            * (ind.industry_id IS NOT NULL)::int
+        + wc.crm_quality_weight_category::numeric
+            * coalesce({category}, false)::int
+    ) / NULLIF(
+        wc.crm_quality_weight_email::numeric + wc.crm_quality_weight_phone
         + wc.crm_quality_weight_company + wc.crm_quality_weight_industry
         + wc.crm_quality_weight_category,
         0

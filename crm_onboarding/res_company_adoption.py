@@ -7,13 +7,24 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .crm_adoption_report import QUALITY_ROWS
 
+#: Allowed range of each data quality weight (the CHECK constraint below
+#: repeats it).
+WEIGHT_MIN, WEIGHT_MAX = 0, 100
+WEIGHT_FIELDS = (
+    "crm_quality_weight_email",
+    "crm_quality_weight_phone",
+    "crm_quality_weight_company",
+    "crm_quality_weight_industry",
+    "crm_quality_weight_category",
+)
 WEIGHT_HELP = (
     "Weight of this key field in the data quality of the company's leads, "
-    "opportunities and contacts (0 = not checked)."
+    "opportunities and contacts, from 0 (not checked) to 100."
 )
 
 
@@ -39,12 +50,33 @@ class ResCompany(models.Model):
     _sql_constraints = [
         (
             "crm_quality_weights_positive",
-            "CHECK(crm_quality_weight_email >= 0 AND crm_quality_weight_phone >= 0 "
-            "AND crm_quality_weight_company >= 0 AND crm_quality_weight_industry >= 0 "
-            "AND crm_quality_weight_category >= 0)",
-            "Data quality weights cannot be negative.",
+            "CHECK(crm_quality_weight_email BETWEEN 0 AND 100 "
+            "AND crm_quality_weight_phone BETWEEN 0 AND 100 "
+            "AND crm_quality_weight_company BETWEEN 0 AND 100 "
+            "AND crm_quality_weight_industry BETWEEN 0 AND 100 "
+            "AND crm_quality_weight_category BETWEEN 0 AND 100)",
+            "Data quality weights must be between 0 and 100.",
         ),
     ]
+
+    @api.constrains(*WEIGHT_FIELDS)
+    def _check_crm_quality_weights(self):
+        for company in self:
+            for fname in WEIGHT_FIELDS:
+                weight = company[fname]
+                if not WEIGHT_MIN <= weight <= WEIGHT_MAX:
+                    raise ValidationError(
+                        self.env._(
+                            "Data quality weights must be between %(min)s and "
+                            "%(max)s (0 = not checked): %(weight)s is %(value)s.",
+                            min=WEIGHT_MIN,
+                            max=WEIGHT_MAX,
+                            weight=company._fields[fname]._description_string(
+                                self.env
+                            ),
+                            value=weight,
+                        )
+                    )
 
     # ------------------------------------------------------------------
     # Weekly follow-up by the CRM ambassador

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import GuideCommon
@@ -248,6 +248,46 @@ class TestAdoptionFigures(AdoptionCommon):
             self.env["crm.adoption.report"]._gamification_data_quality(goal),
             200.0 / 3,
         )
+
+    def test_data_quality_weights_are_bounded(self):
+        # the lowest rights that may change a company's weights
+        admin = new_test_user(
+            self.env,
+            login="adoption_weights",
+            groups="base.group_user,base.group_erp_manager",
+        )
+        company = self.company.with_user(admin)
+        with self.assertRaises(ValidationError) as caught:
+            company.crm_quality_weight_email = 1_000_000_000
+        self.assertIn("between 0 and 100", str(caught.exception))
+        self.assertIn("E-mail Weight", str(caught.exception))
+        company.crm_quality_weight_email = 100
+        self.assertEqual(self.company.crm_quality_weight_email, 100)
+
+    def test_huge_weights_do_not_break_the_refresh(self):
+        # weights stored before they were bounded (the constraint cannot be
+        # added on such a database): the figures are still computed
+        user = new_test_user(
+            self.env, login="adoption_huge", groups="sales_team.group_sale_salesman"
+        )
+        self.env["crm.lead"].create(
+            {"name": "Half", "user_id": user.id, "email_from": "h@example.com"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "ALTER TABLE res_company "
+            "DROP CONSTRAINT res_company_crm_quality_weights_positive"
+        )
+        self.env.cr.execute(
+            "UPDATE res_company SET crm_quality_weight_email = 2000000000, "
+            "crm_quality_weight_phone = 2000000000, crm_quality_weight_company = 0, "
+            "crm_quality_weight_industry = 0, crm_quality_weight_category = 0 "
+            "WHERE id = %s",
+            [self.company.id],
+        )
+        self.env.invalidate_all()
+        self._refresh()
+        self.assertAlmostEqual(self._figures(user)["data_quality"], 50.0)
 
 
 @tagged("post_install", "-at_install")
