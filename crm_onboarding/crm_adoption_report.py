@@ -15,7 +15,9 @@ REFRESHED_AT_PARAM = "crm_workflow_guide.adoption_refreshed_at"
 
 #: ``score`` of one record (a lead/opportunity or a contact): the weighted
 #: share of its key fields that are filled and valid.  ``rec`` is the record's
-#: alias; the ``{…}`` parts are filled in per record kind below.
+#: alias; the ``{…}`` parts are filled in per record kind below.  The e-mail
+#: is checked on the normalized address: the mail gateway stores
+#: ``"Name" <address>`` in the e-mail field.
 EMAIL_PATTERN = "'^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'"
 #: The weights are added up as numeric: the constraint bounds them, but a
 #: figure must never be out of range whatever is stored in the settings.
@@ -42,14 +44,14 @@ QUALITY_SCORE = """
 
 LEAD_SCORE = QUALITY_SCORE.format(
     email_pattern=EMAIL_PATTERN,
-    email="rec.email_from",
+    email="rec.email_normalized",
     phone="coalesce(nullif(rec.phone, ''), rec.mobile)",
     company="coalesce(rec.partner_name, '') <> '' OR ind.is_company",
     category="EXISTS (SELECT 1 FROM crm_tag_rel r WHERE r.lead_id = rec.id)",
 )
 PARTNER_SCORE = QUALITY_SCORE.format(
     email_pattern=EMAIL_PATTERN,
-    email="rec.email",
+    email="rec.email_normalized",
     phone="coalesce(nullif(rec.phone, ''), rec.mobile)",
     company="rec.is_company OR rec.parent_id IS NOT NULL",
     category="EXISTS (SELECT 1 FROM res_partner_res_partner_category_rel r "

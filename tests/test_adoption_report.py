@@ -289,6 +289,48 @@ class TestAdoptionFigures(AdoptionCommon):
         self._refresh()
         self.assertAlmostEqual(self._figures(user)["data_quality"], 50.0)
 
+    def test_formatted_email_address_is_valid(self):
+        # what the mail gateway stores: "Name" <address>
+        user = new_test_user(
+            self.env, login="adoption_gateway", groups="sales_team.group_sale_salesman"
+        )
+        self.company.write(
+            {
+                "crm_quality_weight_email": 1,
+                "crm_quality_weight_phone": 0,
+                "crm_quality_weight_company": 0,
+                "crm_quality_weight_industry": 0,
+                "crm_quality_weight_category": 0,
+            }
+        )
+        Lead = self.env["crm.lead"].with_user(user)
+        Lead.create(
+            [
+                {
+                    "name": "From the gateway",
+                    "user_id": user.id,
+                    "email_from": '"John Doe" <john.doe@customer-example.com>',
+                },
+                {
+                    "name": "Plain",
+                    "user_id": user.id,
+                    "email_from": "jane@roe-example.com",
+                },
+                {"name": "Invalid", "user_id": user.id, "email_from": "john.doe"},
+            ]
+        )
+        self.env["res.partner"].with_user(user).create(
+            {
+                "name": "Formatted contact",
+                "user_id": user.id,
+                "email": '"Jane Roe" <jane@roe-example.com>',
+            }
+        )
+        self._refresh()
+        figures = self._figures(user)
+        self.assertEqual(figures["quality_record_count"], 4)
+        self.assertAlmostEqual(figures["data_quality"], 75.0)
+
 
 @tagged("post_install", "-at_install")
 class TestAdoptionRights(AdoptionCommon):
