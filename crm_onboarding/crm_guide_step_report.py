@@ -12,7 +12,10 @@ RATES = {
 
 
 class CrmGuideStepReport(models.Model):
-    """How each step of the workflow guides performs on the opportunities."""
+    """How each step of the workflow guides performs on the opportunities:
+    one row per step and company of the records (a guide without company
+    serves several companies, and each user may only count the records of
+    their allowed companies)."""
 
     _name = "crm.guide.step.report"
     _description = "Guide Step Effectiveness"
@@ -27,7 +30,12 @@ class CrmGuideStepReport(models.Model):
     guide_id = fields.Many2one("crm.guide", string="Guide", readonly=True)
     guide_stage_sequence = fields.Integer(readonly=True, aggregator=False)
     sequence = fields.Integer(readonly=True, aggregator=False)
-    company_id = fields.Many2one("res.company", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="Company of the records counted on this row (the guide's company "
+        "for a step no record reached yet).",
+    )
     is_required = fields.Boolean("Required", readonly=True)
     record_count = fields.Integer(
         "Reached",
@@ -111,7 +119,7 @@ class CrmGuideStepReport(models.Model):
                 """
             CREATE VIEW %s AS (
                 WITH rows AS (
-                    SELECT s.step_id, s.state,
+                    SELECT s.step_id, l.company_id, s.state,
                            EXTRACT(EPOCH FROM s.date_done - s.create_date) / 86400.0
                                AS days_to_done,
                            (l.active AND st.is_won) AS won,
@@ -123,9 +131,14 @@ class CrmGuideStepReport(models.Model):
                       JOIN crm_guide_stage gs ON gs.id = s.guide_stage_id
                       LEFT JOIN crm_stage st ON st.id = l.stage_id
                 )
-                SELECT step.id AS id, step.id AS step_id, step.guide_stage_id,
+                SELECT (row_number() OVER (
+                           ORDER BY step.id, r.company_id NULLS FIRST))::int AS id,
+                       step.id AS step_id, step.guide_stage_id,
                        gs.guide_id, gs.sequence AS guide_stage_sequence,
-                       tpl.sequence, g.company_id, step.is_required,
+                       tpl.sequence,
+                       CASE WHEN count(r.step_id) = 0 THEN g.company_id
+                            ELSE r.company_id END AS company_id,
+                       step.is_required,
                        count(r.step_id)::int AS record_count,
                        count(*) FILTER (WHERE r.state = 'done')::int AS done_count,
                        count(*) FILTER (WHERE r.state = 'na')::int AS na_count,
@@ -163,7 +176,7 @@ class CrmGuideStepReport(models.Model):
                   JOIN crm_guide_stage gs ON gs.id = step.guide_stage_id
                   JOIN crm_guide g ON g.id = gs.guide_id
                   LEFT JOIN rows r ON r.step_id = step.id
-                 GROUP BY step.id, tpl.id, gs.id, g.id
+                 GROUP BY step.id, tpl.id, gs.id, g.id, r.company_id
             )""",
                 SQL.identifier(self._table),
             )
@@ -183,7 +196,8 @@ class CrmGuideStepReport(models.Model):
 
 
 class CrmGuideStageReport(models.Model):
-    """Days the leads and opportunities spend in each stage of a guide."""
+    """Days the leads and opportunities spend in each stage of a guide: one
+    row per guide stage and company of the records."""
 
     _name = "crm.guide.stage.report"
     _description = "Days per Guide Stage"
@@ -196,7 +210,12 @@ class CrmGuideStageReport(models.Model):
     )
     guide_id = fields.Many2one("crm.guide", string="Guide", readonly=True)
     sequence = fields.Integer(readonly=True, aggregator=False)
-    company_id = fields.Many2one("res.company", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="Company of the records counted on this row (the guide's company "
+        "for a stage no record entered yet).",
+    )
     record_count = fields.Integer(
         "Entered",
         readonly=True,
@@ -242,7 +261,7 @@ class CrmGuideStageReport(models.Model):
                      WHERE s.res_model = 'crm.lead'
                      GROUP BY s.res_id, s.guide_id, s.guide_stage_id
                 ), spans AS (
-                    SELECT e.guide_stage_id,
+                    SELECT e.guide_stage_id, l.company_id,
                            coalesce(
                                lead(e.entered) OVER (
                                    PARTITION BY e.lead_id, e.guide_id
@@ -257,8 +276,11 @@ class CrmGuideStageReport(models.Model):
                       JOIN crm_lead l ON l.id = e.lead_id
                       LEFT JOIN crm_stage st ON st.id = l.stage_id
                 )
-                SELECT gs.id AS id, gs.id AS guide_stage_id, gs.guide_id, gs.sequence,
-                       g.company_id,
+                SELECT (row_number() OVER (
+                           ORDER BY gs.id, sp.company_id NULLS FIRST))::int AS id,
+                       gs.id AS guide_stage_id, gs.guide_id, gs.sequence,
+                       CASE WHEN count(sp.guide_stage_id) = 0 THEN g.company_id
+                            ELSE sp.company_id END AS company_id,
                        count(sp.guide_stage_id)::int AS record_count,
                        count(sp.spent)::int AS left_count,
                        (sum(EXTRACT(EPOCH FROM sp.spent)) / 86400.0)::float
@@ -270,7 +292,7 @@ class CrmGuideStageReport(models.Model):
                   FROM crm_guide_stage gs
                   JOIN crm_guide g ON g.id = gs.guide_id
                   LEFT JOIN spans sp ON sp.guide_stage_id = gs.id
-                 GROUP BY gs.id, g.id
+                 GROUP BY gs.id, g.id, sp.company_id
             )""",
                 SQL.identifier(self._table),
             )

@@ -71,9 +71,7 @@ class ResCompany(models.Model):
                             "%(max)s (0 = not checked): %(weight)s is %(value)s.",
                             min=WEIGHT_MIN,
                             max=WEIGHT_MAX,
-                            weight=company._fields[fname]._description_string(
-                                self.env
-                            ),
+                            weight=company._fields[fname]._description_string(self.env),
                             value=weight,
                         )
                     )

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import GuideCommon
 
@@ -111,3 +111,38 @@ class TestGuideStepReport(GuideCommon):
             [("guide_id", "=", self.guide.id)], aggregates=["avg_days:avg"]
         )[0]
         self.assertAlmostEqual(total, 4.0, places=2)
+
+    def test_guide_without_company_counts_the_allowed_companies_only(self):
+        leads = self._create_opportunities(2)
+        self._rows(leads, self.step_proposal).action_done()
+        leads[0].stage_id = self.stage_meeting
+        self.guide.company_id = False
+        company_b = self.env["res.company"].create({"name": "Step Report Co B"})
+        designers = [
+            new_test_user(
+                self.env,
+                login=f"step_report_designer_{index}",
+                groups="crm_workflow_guide.crm_workflow_guide_group_designer",
+                company_id=company.id,
+                company_ids=[(6, 0, company.ids)],
+            )
+            for index, company in enumerate((self.company, company_b))
+        ]
+        self.env.flush_all()
+        domain = [("guide_id", "=", self.guide.id)]
+        for model, figure in (
+            ("crm.guide.step.report", "done_count"),
+            ("crm.guide.stage.report", "left_count"),
+        ):
+            ours, theirs = (
+                self.env[model].with_user(designer).search(domain)
+                for designer in designers
+            )
+            self.assertEqual(
+                sum(ours.mapped(figure)), 2 if figure == "done_count" else 1
+            )
+            self.assertEqual(ours.company_id, self.company, model)
+            # the other company's designer sees the steps, not our figures
+            self.assertTrue(theirs, model)
+            self.assertFalse(theirs.company_id, model)
+            self.assertFalse(any(theirs.mapped("record_count")), model)
