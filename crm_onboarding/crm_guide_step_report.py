@@ -119,8 +119,13 @@ class CrmGuideStepReport(models.Model):
                 """
             CREATE VIEW %s AS (
                 WITH rows AS (
+                    -- date_done is to the second, create_date to the
+                    -- microsecond: both are truncated (and a step is never done
+                    -- before it was given), so a step done at once takes 0 days
                     SELECT s.step_id, l.company_id, s.state,
-                           EXTRACT(EPOCH FROM s.date_done - s.create_date) / 86400.0
+                           EXTRACT(EPOCH FROM date_trunc('second', s.date_done)
+                               - least(date_trunc('second', s.create_date),
+                                       date_trunc('second', s.date_done))) / 86400.0
                                AS days_to_done,
                            (l.active AND st.is_won) AS won,
                            (NOT l.active AND coalesce(l.probability, 0) = 0) AS lost,
@@ -261,7 +266,7 @@ class CrmGuideStageReport(models.Model):
                      WHERE s.res_model = 'crm.lead'
                      GROUP BY s.res_id, s.guide_id, s.guide_stage_id
                 ), spans AS (
-                    SELECT e.guide_stage_id, l.company_id,
+                    SELECT e.guide_stage_id, l.company_id, e.entered,
                            coalesce(
                                lead(e.entered) OVER (
                                    PARTITION BY e.lead_id, e.guide_id
@@ -271,10 +276,17 @@ class CrmGuideStageReport(models.Model):
                                              AND coalesce(l.probability, 0) = 0)
                                     THEN coalesce(l.date_closed, l.write_date)
                                END
-                           ) - e.entered AS spent
+                           ) AS left_at
                       FROM entries e
                       JOIN crm_lead l ON l.id = e.lead_id
                       LEFT JOIN crm_stage st ON st.id = l.stage_id
+                ), durations AS (
+                    -- to the second (date_closed is), never negative
+                    SELECT guide_stage_id, company_id,
+                           date_trunc('second', left_at)
+                           - least(date_trunc('second', entered),
+                                   date_trunc('second', left_at)) AS spent
+                      FROM spans
                 )
                 SELECT (row_number() OVER (
                            ORDER BY gs.id, sp.company_id NULLS FIRST))::int AS id,
@@ -291,7 +303,7 @@ class CrmGuideStageReport(models.Model):
                            AS median_days
                   FROM crm_guide_stage gs
                   JOIN crm_guide g ON g.id = gs.guide_id
-                  LEFT JOIN spans sp ON sp.guide_stage_id = gs.id
+                  LEFT JOIN durations sp ON sp.guide_stage_id = gs.id
                  GROUP BY gs.id, g.id, sp.company_id
             )""",
                 SQL.identifier(self._table),

@@ -146,3 +146,39 @@ class TestGuideStepReport(GuideCommon):
             self.assertTrue(theirs, model)
             self.assertFalse(theirs.company_id, model)
             self.assertFalse(any(theirs.mapped("record_count")), model)
+
+    def test_step_done_at_once_takes_no_negative_time(self):
+        # the step is given (create_date, to the microsecond) and done in the
+        # same second (date_done, to the second)
+        moved, won = self._create_opportunities(2)
+        self._rows(moved | won, self.step_proposal).action_done()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_guide_record_step "
+            "SET create_date = date_trunc('second', create_date) "
+            "+ interval '0.6 second', "
+            "date_done = date_trunc('second', create_date) "
+            "WHERE res_model = 'crm.lead' AND res_id = ANY(%s)",
+            [(moved | won).ids],
+        )
+        self.env.invalidate_all()
+        # leaves the stage in the same second too
+        won.action_set_won()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead l SET date_closed = date_trunc('second', s.create_date) "
+            "FROM crm_guide_record_step s "
+            "WHERE s.res_model = 'crm.lead' AND s.res_id = l.id AND l.id = %s",
+            [won.id],
+        )
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            self._report(self.step_proposal),
+            [{"done_count": 2, "median_days_to_done": 0.0, "avg_days_to_done": 0.0}],
+        )
+        stage = self.env["crm.guide.stage.report"].search(
+            [("guide_stage_id", "=", self.gs_lead.id)]
+        )
+        self.assertEqual(stage.left_count, 1)
+        self.assertEqual(stage.avg_days, 0.0)
+        self.assertEqual(stage.median_days, 0.0)
