@@ -9,6 +9,10 @@ RATES = {
     "win_rate_not_done": ("won_not_done_count", "closed_not_done_count"),
     "done_rate": ("done_count", "record_count"),
 }
+#: Averages whose totals are weighted by the records: (sum, count) columns.
+AVERAGES = {
+    "avg_days_to_done": ("days_to_done_total", "done_count"),
+}
 
 
 class CrmGuideStepReport(models.Model):
@@ -104,12 +108,19 @@ class CrmGuideStepReport(models.Model):
         help="Median number of days between the record entering the step's stage "
         "(when the guide gave it the step) and the step being done.",
     )
+    days_to_done_total = fields.Float(
+        "Days To Done (Total)",
+        readonly=True,
+        help="Days between the record entering the step's stage and the step "
+        "being done, added up over the records where it is done.",
+    )
     avg_days_to_done = fields.Float(
         "Average Days To Done",
         readonly=True,
         aggregator="avg",
         help="Average number of days between the record entering the step's stage "
-        "and the step being done.",
+        "and the step being done (totals are averages over all the records where "
+        "it is done).",
     )
 
     def init(self):
@@ -174,6 +185,8 @@ class CrmGuideStepReport(models.Model):
                        (percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_done)
                            FILTER (WHERE r.state = 'done'))::float
                            AS median_days_to_done,
+                       (sum(r.days_to_done) FILTER (WHERE r.state = 'done'))::float
+                           AS days_to_done_total,
                        (avg(r.days_to_done) FILTER (WHERE r.state = 'done'))::float
                            AS avg_days_to_done
                   FROM crm_guide_step step
@@ -196,6 +209,14 @@ class CrmGuideStepReport(models.Model):
                 "100.0 * SUM(%s) / NULLIF(SUM(%s), 0)",
                 self._field_to_sql(self._table, numerator, query),
                 self._field_to_sql(self._table, denominator, query),
+            )
+        if fname in AVERAGES:
+            super()._read_group_select(f"{fname}:avg", query)
+            total, count = AVERAGES[fname]
+            return SQL(
+                "SUM(%s) / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, total, query),
+                self._field_to_sql(self._table, count, query),
             )
         return super()._read_group_select(aggregate_spec, query)
 

@@ -182,3 +182,28 @@ class TestGuideStepReport(GuideCommon):
         self.assertEqual(stage.left_count, 1)
         self.assertEqual(stage.avg_days, 0.0)
         self.assertEqual(stage.median_days, 0.0)
+
+    def test_average_days_to_done_total_is_weighted_by_records(self):
+        leads = self._create_opportunities(4)
+        # 'Proposal' done in 1, 2, 3 and 10 days (average 4)
+        proposals = self._rows(leads, self.step_proposal)
+        proposals.action_done()
+        for row, days in zip(proposals, (1, 2, 3, 10), strict=True):
+            row.date_done = row.create_date + timedelta(days=days)
+        # 'Qualify' done at once on one record (average 0)
+        qualify = self._rows(leads[0], self.step_qualify)
+        qualify.write({"state": "done"})
+        qualify.date_done = qualify.create_date
+        self.env.flush_all()
+        Report = self.env["crm.guide.step.report"]
+        self.assertAlmostEqual(self._report(self.step_proposal).avg_days_to_done, 4.0)
+        # over the 5 records done, not the average (2) of the two steps' averages
+        ((total,),) = Report._read_group(
+            [("guide_stage_id", "=", self.gs_lead.id)],
+            aggregates=["avg_days_to_done:avg"],
+        )
+        self.assertAlmostEqual(total, 16.0 / 5)
+        ((total,),) = Report._read_group(
+            [("guide_id", "=", self.guide.id)], aggregates=["avg_days_to_done:avg"]
+        )
+        self.assertAlmostEqual(total, 16.0 / 5)
