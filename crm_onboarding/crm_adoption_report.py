@@ -388,7 +388,9 @@ class CrmAdoptionReport(models.Model):
 
     @api.model
     def action_open_report(self):
-        """Menu entry: refresh stale figures, then open the analysis."""
+        """Menu entry: refresh stale figures, then open the analysis (for the
+        users who may read the figures: the refresh is costly)."""
+        self.browse().check_access("read")
         self._refresh_if_stale()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "crm_workflow_guide.crm_adoption_report_action"
@@ -396,6 +398,7 @@ class CrmAdoptionReport(models.Model):
 
     @api.model
     def action_open_leaderboard(self):
+        self.env["crm.adoption.leaderboard"].browse().check_access("read")
         self._refresh_if_stale()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "crm_workflow_guide.crm_adoption_leaderboard_action"

@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..crm_onboarding.crm_adoption_report import REFRESHED_AT_PARAM
 from .common import GuideCommon
 
 # refresh + pivot + leaderboard: the same for 2 or 10 users
@@ -424,6 +425,26 @@ class TestAdoptionRights(AdoptionCommon):
         self.assertEqual(
             {group["user_id"][0] for group in groups["groups"]}, {salesman.id}
         )
+
+    def test_only_sales_users_refresh_the_figures(self):
+        Param = self.env["ir.config_parameter"]
+        stale = "2000-01-01 00:00:00"
+        Param.set_param(REFRESHED_AT_PARAM, stale)
+        portal = new_test_user(
+            self.env, login="adoption_portal", groups="base.group_portal"
+        )
+        employee = new_test_user(
+            self.env, login="adoption_employee", groups="base.group_user"
+        )
+        Report = self.env["crm.adoption.report"]
+        for user in (portal, employee):
+            for method in ("action_open_report", "action_open_leaderboard"):
+                with self.assertRaises(AccessError):
+                    getattr(Report.with_user(user), method)()
+                self.assertEqual(Param.get_param(REFRESHED_AT_PARAM), stale)
+        action = Report.with_user(self.salesman).action_open_leaderboard()
+        self.assertEqual(action["res_model"], "crm.adoption.leaderboard")
+        self.assertNotEqual(Param.get_param(REFRESHED_AT_PARAM), stale)
 
     def test_effectiveness_is_for_designers(self):
         report = self.env["crm.guide.step.report"]
