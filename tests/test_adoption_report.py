@@ -12,7 +12,7 @@ from .common import GuideCommon
 # refresh + pivot + leaderboard: the same for 2 or 10 users
 REPORT_QUERIES = 22
 # the ambassador's weekly to-do, whatever the number of users
-FOLLOW_UP_QUERIES = 57
+FOLLOW_UP_QUERIES = 60
 
 FIGURES = [
     "calls_logged",
@@ -475,6 +475,75 @@ class TestAdoptionRights(AdoptionCommon):
         self.assertFalse(
             Activity.search(domain + [("res_id", "=", self.company_2.partner_id.id)])
         )
+
+    def test_ambassador_is_an_active_sales_user(self):
+        # the lowest rights that may choose a company's ambassador
+        admin = new_test_user(
+            self.env,
+            login="adoption_company_admin",
+            groups="base.group_user,base.group_erp_manager",
+        )
+        company = self.company.with_user(admin)
+        plain = new_test_user(
+            self.env, login="adoption_plain", groups="base.group_user"
+        )
+        portal = new_test_user(
+            self.env, login="adoption_amb_portal", groups="base.group_portal"
+        )
+        archived = new_test_user(
+            self.env,
+            login="adoption_archived",
+            groups="sales_team.group_sale_salesman",
+        )
+        archived.active = False
+        for user in (plain, portal, archived):
+            with self.assertRaises(ValidationError):
+                company.crm_ambassador_id = user
+        self.assertEqual(self.company.crm_ambassador_id, self.ambassador)
+        company.crm_ambassador_id = self.other_salesman
+        # the choices offered are Sales users
+        domain = company.fields_get(["crm_ambassador_id"])["crm_ambassador_id"][
+            "domain"
+        ]
+        group = self.env.ref("sales_team.group_sale_salesman")
+        self.assertIn(f"('groups_id', 'in', {group.id})", domain)
+
+    def test_follow_up_of_a_former_or_archived_ambassador(self):
+        self.env["crm.lead"].create({"name": "Incomplete", "user_id": self.salesman.id})
+        activity_type = self.env.ref(
+            "crm_workflow_guide.mail_activity_type_crm_adoption_follow_up"
+        )
+        Activity = self.env["mail.activity"]
+        domain = [
+            ("activity_type_id", "=", activity_type.id),
+            ("res_id", "=", self.company.partner_id.id),
+        ]
+        Company = self.env["res.company"]
+        Company._cron_crm_adoption_follow_up()
+        self.assertEqual(Activity.search(domain).user_id, self.ambassador)
+        # a new ambassador takes the open to-do over
+        self.company.crm_ambassador_id = self.manager
+        self.assertEqual(Activity.search(domain).user_id, self.manager)
+        # no ambassador any more: the to-do goes
+        self.company.crm_ambassador_id = False
+        self.assertFalse(Activity.search(domain))
+        # the ambassador archived, or without Sales rights any more: last
+        # week's to-do goes, and no new one is given to them
+        for change in ("archive", "rights"):
+            self.ambassador.active = True
+            self.company.crm_ambassador_id = self.ambassador
+            Company._cron_crm_adoption_follow_up()
+            self.assertEqual(Activity.search(domain).user_id, self.ambassador)
+            if change == "archive":
+                self.ambassador.active = False
+            else:
+                self.ambassador.groups_id = [
+                    (3, self.env.ref("sales_team.group_sale_salesman").id)
+                ]
+            Company._cron_crm_adoption_follow_up()
+            self.assertFalse(
+                Activity.with_context(active_test=False).search(domain), change
+            )
 
 
 @tagged("post_install", "-at_install")
