@@ -78,8 +78,9 @@ class CrmGuideStepReport(models.Model):
         "Closed With Step Done",
         readonly=True,
         help="Won or lost opportunities on which the step is done. Won: active in a "
-        "won stage. Lost: archived with a probability of 0. Other archived "
-        "records are not closed.",
+        "won stage. Lost: archived with a probability of 0; archiving an "
+        "opportunity sets its probability to 0, so archived opportunities count "
+        "as lost.",
     )
     won_done_count = fields.Integer("Won With Step Done", readonly=True)
     closed_not_done_count = fields.Integer(
