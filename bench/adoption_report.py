@@ -71,13 +71,15 @@ def generate():
     cr.execute(
         """
         INSERT INTO crm_lead (name, type, active, user_id, company_id, stage_id,
-                              probability, email_from, phone, partner_name,
+                              probability, email_from, email_normalized, phone,
+                              partner_name,
                               create_date, write_date, date_conversion, date_closed)
         SELECT 'Bench ' || g, 'opportunity', g %% 10 <> 0,
                (%(users)s::int[])[1 + g %% %(nusers)s], %(company)s,
                CASE WHEN g %% 5 = 0 THEN %(won)s
                     ELSE (%(stages)s::int[])[1 + g %% %(nstages)s] END,
                CASE WHEN g %% 5 = 0 THEN 100 ELSE 30 END,
+               CASE WHEN g %% 3 = 0 THEN 'x' || g || '@example.com' END,
                CASE WHEN g %% 3 = 0 THEN 'x' || g || '@example.com' END,
                CASE WHEN g %% 2 = 0 THEN '+32 2 555 ' || g END,
                CASE WHEN g %% 4 = 0 THEN 'Company ' || g END,

@@ -15,20 +15,27 @@ REFRESHED_AT_PARAM = "crm_workflow_guide.adoption_refreshed_at"
 
 #: ``score`` of one record (a lead/opportunity or a contact): the weighted
 #: share of its key fields that are filled and valid.  ``rec`` is the record's
-#: alias; the ``{…}`` parts are filled in per record kind below.
+#: alias; the ``{…}`` parts are filled in per record kind below.  The e-mail
+#: is checked on the normalized address: the mail gateway stores
+#: ``"Name" <address>`` in the e-mail field.
 EMAIL_PATTERN = "'^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'"
+#: The weights are added up as numeric: the constraint bounds them, but a
+#: figure must never be out of range whatever is stored in the settings.
 QUALITY_SCORE = """
     (
-        wc.crm_quality_weight_email
+        wc.crm_quality_weight_email::numeric
             * coalesce({email} ~* {email_pattern}, false)::int
-        + wc.crm_quality_weight_phone
+        + wc.crm_quality_weight_phone::numeric
             * (length(regexp_replace(coalesce({phone}, ''), '[^0-9]', '', 'g'))
                >= 6)::int
-        + wc.crm_quality_weight_company * coalesce({company}, false)::int
-        + wc.crm_quality_weight_industry * (ind.industry_id IS NOT NULL)::int
-        + wc.crm_quality_weight_category * coalesce({category}, false)::int
-    )::numeric / NULLIF(
-        wc.crm_quality_weight_email + wc.crm_quality_weight_phone
+        + wc.crm_quality_weight_company::numeric
+            * coalesce({company}, false)::int
+        + wc.crm_quality_weight_industry::numeric
+            * (ind.industry_id IS NOT NULL)::int
+        + wc.crm_quality_weight_category::numeric
+            * coalesce({category}, false)::int
+    ) / NULLIF(
+        wc.crm_quality_weight_email::numeric + wc.crm_quality_weight_phone
         + wc.crm_quality_weight_company + wc.crm_quality_weight_industry
         + wc.crm_quality_weight_category,
         0
@@ -37,14 +44,14 @@ QUALITY_SCORE = """
 
 LEAD_SCORE = QUALITY_SCORE.format(
     email_pattern=EMAIL_PATTERN,
-    email="rec.email_from",
+    email="rec.email_normalized",
     phone="coalesce(nullif(rec.phone, ''), rec.mobile)",
     company="coalesce(rec.partner_name, '') <> '' OR ind.is_company",
     category="EXISTS (SELECT 1 FROM crm_tag_rel r WHERE r.lead_id = rec.id)",
 )
 PARTNER_SCORE = QUALITY_SCORE.format(
     email_pattern=EMAIL_PATTERN,
-    email="rec.email",
+    email="rec.email_normalized",
     phone="coalesce(nullif(rec.phone, ''), rec.mobile)",
     company="rec.is_company OR rec.parent_id IS NOT NULL",
     category="EXISTS (SELECT 1 FROM res_partner_res_partner_category_rel r "
@@ -381,7 +388,9 @@ class CrmAdoptionReport(models.Model):
 
     @api.model
     def action_open_report(self):
-        """Menu entry: refresh stale figures, then open the analysis."""
+        """Menu entry: refresh stale figures, then open the analysis (for the
+        users who may read the figures: the refresh is costly)."""
+        self.browse().check_access("read")
         self._refresh_if_stale()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "crm_workflow_guide.crm_adoption_report_action"
@@ -389,6 +398,7 @@ class CrmAdoptionReport(models.Model):
 
     @api.model
     def action_open_leaderboard(self):
+        self.env["crm.adoption.leaderboard"].browse().check_access("read")
         self._refresh_if_stale()
         return self.env["ir.actions.act_window"]._for_xml_id(
             "crm_workflow_guide.crm_adoption_leaderboard_action"

@@ -9,10 +9,17 @@ RATES = {
     "win_rate_not_done": ("won_not_done_count", "closed_not_done_count"),
     "done_rate": ("done_count", "record_count"),
 }
+#: Averages whose totals are weighted by the records: (sum, count) columns.
+AVERAGES = {
+    "avg_days_to_done": ("days_to_done_total", "done_count"),
+}
 
 
 class CrmGuideStepReport(models.Model):
-    """How each step of the workflow guides performs on the opportunities."""
+    """How each step of the workflow guides performs on the opportunities:
+    one row per step and company of the records (a guide without company
+    serves several companies, and each user may only count the records of
+    their allowed companies)."""
 
     _name = "crm.guide.step.report"
     _description = "Guide Step Effectiveness"
@@ -27,7 +34,12 @@ class CrmGuideStepReport(models.Model):
     guide_id = fields.Many2one("crm.guide", string="Guide", readonly=True)
     guide_stage_sequence = fields.Integer(readonly=True, aggregator=False)
     sequence = fields.Integer(readonly=True, aggregator=False)
-    company_id = fields.Many2one("res.company", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="Company of the records counted on this row (the guide's company "
+        "for a step no record reached yet).",
+    )
     is_required = fields.Boolean("Required", readonly=True)
     record_count = fields.Integer(
         "Reached",
@@ -66,8 +78,9 @@ class CrmGuideStepReport(models.Model):
         "Closed With Step Done",
         readonly=True,
         help="Won or lost opportunities on which the step is done. Won: active in a "
-        "won stage. Lost: archived with a probability of 0. Other archived "
-        "records are not closed.",
+        "won stage. Lost: archived with a probability of 0; archiving an "
+        "opportunity sets its probability to 0, so archived opportunities count "
+        "as lost.",
     )
     won_done_count = fields.Integer("Won With Step Done", readonly=True)
     closed_not_done_count = fields.Integer(
@@ -96,12 +109,19 @@ class CrmGuideStepReport(models.Model):
         help="Median number of days between the record entering the step's stage "
         "(when the guide gave it the step) and the step being done.",
     )
+    days_to_done_total = fields.Float(
+        "Days To Done (Total)",
+        readonly=True,
+        help="Days between the record entering the step's stage and the step "
+        "being done, added up over the records where it is done.",
+    )
     avg_days_to_done = fields.Float(
         "Average Days To Done",
         readonly=True,
         aggregator="avg",
         help="Average number of days between the record entering the step's stage "
-        "and the step being done.",
+        "and the step being done (totals are averages over all the records where "
+        "it is done).",
     )
 
     def init(self):
@@ -111,8 +131,13 @@ class CrmGuideStepReport(models.Model):
                 """
             CREATE VIEW %s AS (
                 WITH rows AS (
-                    SELECT s.step_id, s.state,
-                           EXTRACT(EPOCH FROM s.date_done - s.create_date) / 86400.0
+                    -- date_done is to the second, create_date to the
+                    -- microsecond: both are truncated (and a step is never done
+                    -- before it was given), so a step done at once takes 0 days
+                    SELECT s.step_id, l.company_id, s.state,
+                           EXTRACT(EPOCH FROM date_trunc('second', s.date_done)
+                               - least(date_trunc('second', s.create_date),
+                                       date_trunc('second', s.date_done))) / 86400.0
                                AS days_to_done,
                            (l.active AND st.is_won) AS won,
                            (NOT l.active AND coalesce(l.probability, 0) = 0) AS lost,
@@ -123,9 +148,14 @@ class CrmGuideStepReport(models.Model):
                       JOIN crm_guide_stage gs ON gs.id = s.guide_stage_id
                       LEFT JOIN crm_stage st ON st.id = l.stage_id
                 )
-                SELECT step.id AS id, step.id AS step_id, step.guide_stage_id,
+                SELECT (row_number() OVER (
+                           ORDER BY step.id, r.company_id NULLS FIRST))::int AS id,
+                       step.id AS step_id, step.guide_stage_id,
                        gs.guide_id, gs.sequence AS guide_stage_sequence,
-                       tpl.sequence, g.company_id, step.is_required,
+                       tpl.sequence,
+                       CASE WHEN count(r.step_id) = 0 THEN g.company_id
+                            ELSE r.company_id END AS company_id,
+                       step.is_required,
                        count(r.step_id)::int AS record_count,
                        count(*) FILTER (WHERE r.state = 'done')::int AS done_count,
                        count(*) FILTER (WHERE r.state = 'na')::int AS na_count,
@@ -156,6 +186,8 @@ class CrmGuideStepReport(models.Model):
                        (percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_done)
                            FILTER (WHERE r.state = 'done'))::float
                            AS median_days_to_done,
+                       (sum(r.days_to_done) FILTER (WHERE r.state = 'done'))::float
+                           AS days_to_done_total,
                        (avg(r.days_to_done) FILTER (WHERE r.state = 'done'))::float
                            AS avg_days_to_done
                   FROM crm_guide_step step
@@ -163,7 +195,7 @@ class CrmGuideStepReport(models.Model):
                   JOIN crm_guide_stage gs ON gs.id = step.guide_stage_id
                   JOIN crm_guide g ON g.id = gs.guide_id
                   LEFT JOIN rows r ON r.step_id = step.id
-                 GROUP BY step.id, tpl.id, gs.id, g.id
+                 GROUP BY step.id, tpl.id, gs.id, g.id, r.company_id
             )""",
                 SQL.identifier(self._table),
             )
@@ -179,11 +211,20 @@ class CrmGuideStepReport(models.Model):
                 self._field_to_sql(self._table, numerator, query),
                 self._field_to_sql(self._table, denominator, query),
             )
+        if fname in AVERAGES:
+            super()._read_group_select(f"{fname}:avg", query)
+            total, count = AVERAGES[fname]
+            return SQL(
+                "SUM(%s) / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, total, query),
+                self._field_to_sql(self._table, count, query),
+            )
         return super()._read_group_select(aggregate_spec, query)
 
 
 class CrmGuideStageReport(models.Model):
-    """Days the leads and opportunities spend in each stage of a guide."""
+    """Days the leads and opportunities spend in each stage of a guide: one
+    row per guide stage and company of the records."""
 
     _name = "crm.guide.stage.report"
     _description = "Days per Guide Stage"
@@ -196,7 +237,12 @@ class CrmGuideStageReport(models.Model):
     )
     guide_id = fields.Many2one("crm.guide", string="Guide", readonly=True)
     sequence = fields.Integer(readonly=True, aggregator=False)
-    company_id = fields.Many2one("res.company", readonly=True)
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        help="Company of the records counted on this row (the guide's company "
+        "for a stage no record entered yet).",
+    )
     record_count = fields.Integer(
         "Entered",
         readonly=True,
@@ -242,7 +288,7 @@ class CrmGuideStageReport(models.Model):
                      WHERE s.res_model = 'crm.lead'
                      GROUP BY s.res_id, s.guide_id, s.guide_stage_id
                 ), spans AS (
-                    SELECT e.guide_stage_id,
+                    SELECT e.guide_stage_id, l.company_id, e.entered,
                            coalesce(
                                lead(e.entered) OVER (
                                    PARTITION BY e.lead_id, e.guide_id
@@ -252,13 +298,23 @@ class CrmGuideStageReport(models.Model):
                                              AND coalesce(l.probability, 0) = 0)
                                     THEN coalesce(l.date_closed, l.write_date)
                                END
-                           ) - e.entered AS spent
+                           ) AS left_at
                       FROM entries e
                       JOIN crm_lead l ON l.id = e.lead_id
                       LEFT JOIN crm_stage st ON st.id = l.stage_id
+                ), durations AS (
+                    -- to the second (date_closed is), never negative
+                    SELECT guide_stage_id, company_id,
+                           date_trunc('second', left_at)
+                           - least(date_trunc('second', entered),
+                                   date_trunc('second', left_at)) AS spent
+                      FROM spans
                 )
-                SELECT gs.id AS id, gs.id AS guide_stage_id, gs.guide_id, gs.sequence,
-                       g.company_id,
+                SELECT (row_number() OVER (
+                           ORDER BY gs.id, sp.company_id NULLS FIRST))::int AS id,
+                       gs.id AS guide_stage_id, gs.guide_id, gs.sequence,
+                       CASE WHEN count(sp.guide_stage_id) = 0 THEN g.company_id
+                            ELSE sp.company_id END AS company_id,
                        count(sp.guide_stage_id)::int AS record_count,
                        count(sp.spent)::int AS left_count,
                        (sum(EXTRACT(EPOCH FROM sp.spent)) / 86400.0)::float
@@ -269,8 +325,8 @@ class CrmGuideStageReport(models.Model):
                            AS median_days
                   FROM crm_guide_stage gs
                   JOIN crm_guide g ON g.id = gs.guide_id
-                  LEFT JOIN spans sp ON sp.guide_stage_id = gs.id
-                 GROUP BY gs.id, g.id
+                  LEFT JOIN durations sp ON sp.guide_stage_id = gs.id
+                 GROUP BY gs.id, g.id, sp.company_id
             )""",
                 SQL.identifier(self._table),
             )

@@ -3,15 +3,16 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..crm_onboarding.crm_adoption_report import REFRESHED_AT_PARAM
 from .common import GuideCommon
 
 # refresh + pivot + leaderboard: the same for 2 or 10 users
 REPORT_QUERIES = 22
 # the ambassador's weekly to-do, whatever the number of users
-FOLLOW_UP_QUERIES = 57
+FOLLOW_UP_QUERIES = 60
 
 FIGURES = [
     "calls_logged",
@@ -249,6 +250,88 @@ class TestAdoptionFigures(AdoptionCommon):
             200.0 / 3,
         )
 
+    def test_data_quality_weights_are_bounded(self):
+        # the lowest rights that may change a company's weights
+        admin = new_test_user(
+            self.env,
+            login="adoption_weights",
+            groups="base.group_user,base.group_erp_manager",
+        )
+        company = self.company.with_user(admin)
+        with self.assertRaises(ValidationError) as caught:
+            company.crm_quality_weight_email = 1_000_000_000
+        self.assertIn("between 0 and 100", str(caught.exception))
+        self.assertIn("E-mail Weight", str(caught.exception))
+        company.crm_quality_weight_email = 100
+        self.assertEqual(self.company.crm_quality_weight_email, 100)
+
+    def test_huge_weights_do_not_break_the_refresh(self):
+        # weights stored before they were bounded (the constraint cannot be
+        # added on such a database): the figures are still computed
+        user = new_test_user(
+            self.env, login="adoption_huge", groups="sales_team.group_sale_salesman"
+        )
+        self.env["crm.lead"].create(
+            {"name": "Half", "user_id": user.id, "email_from": "h@example.com"}
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "ALTER TABLE res_company "
+            "DROP CONSTRAINT res_company_crm_quality_weights_positive"
+        )
+        self.env.cr.execute(
+            "UPDATE res_company SET crm_quality_weight_email = 2000000000, "
+            "crm_quality_weight_phone = 2000000000, crm_quality_weight_company = 0, "
+            "crm_quality_weight_industry = 0, crm_quality_weight_category = 0 "
+            "WHERE id = %s",
+            [self.company.id],
+        )
+        self.env.invalidate_all()
+        self._refresh()
+        self.assertAlmostEqual(self._figures(user)["data_quality"], 50.0)
+
+    def test_formatted_email_address_is_valid(self):
+        # what the mail gateway stores: "Name" <address>
+        user = new_test_user(
+            self.env, login="adoption_gateway", groups="sales_team.group_sale_salesman"
+        )
+        self.company.write(
+            {
+                "crm_quality_weight_email": 1,
+                "crm_quality_weight_phone": 0,
+                "crm_quality_weight_company": 0,
+                "crm_quality_weight_industry": 0,
+                "crm_quality_weight_category": 0,
+            }
+        )
+        Lead = self.env["crm.lead"].with_user(user)
+        Lead.create(
+            [
+                {
+                    "name": "From the gateway",
+                    "user_id": user.id,
+                    "email_from": '"John Doe" <john.doe@customer-example.com>',
+                },
+                {
+                    "name": "Plain",
+                    "user_id": user.id,
+                    "email_from": "jane@roe-example.com",
+                },
+                {"name": "Invalid", "user_id": user.id, "email_from": "john.doe"},
+            ]
+        )
+        self.env["res.partner"].with_user(user).create(
+            {
+                "name": "Formatted contact",
+                "user_id": user.id,
+                "email": '"Jane Roe" <jane@roe-example.com>',
+            }
+        )
+        self._refresh()
+        figures = self._figures(user)
+        self.assertEqual(figures["quality_record_count"], 4)
+        self.assertAlmostEqual(figures["data_quality"], 75.0)
+
 
 @tagged("post_install", "-at_install")
 class TestAdoptionRights(AdoptionCommon):
@@ -343,6 +426,26 @@ class TestAdoptionRights(AdoptionCommon):
             {group["user_id"][0] for group in groups["groups"]}, {salesman.id}
         )
 
+    def test_only_sales_users_refresh_the_figures(self):
+        Param = self.env["ir.config_parameter"]
+        stale = "2000-01-01 00:00:00"
+        Param.set_param(REFRESHED_AT_PARAM, stale)
+        portal = new_test_user(
+            self.env, login="adoption_portal", groups="base.group_portal"
+        )
+        employee = new_test_user(
+            self.env, login="adoption_employee", groups="base.group_user"
+        )
+        Report = self.env["crm.adoption.report"]
+        for user in (portal, employee):
+            for method in ("action_open_report", "action_open_leaderboard"):
+                with self.assertRaises(AccessError):
+                    getattr(Report.with_user(user), method)()
+                self.assertEqual(Param.get_param(REFRESHED_AT_PARAM), stale)
+        action = Report.with_user(self.salesman).action_open_leaderboard()
+        self.assertEqual(action["res_model"], "crm.adoption.leaderboard")
+        self.assertNotEqual(Param.get_param(REFRESHED_AT_PARAM), stale)
+
     def test_effectiveness_is_for_designers(self):
         report = self.env["crm.guide.step.report"]
         self.assertTrue(report.with_user(self.manager).search([]))
@@ -372,6 +475,75 @@ class TestAdoptionRights(AdoptionCommon):
         self.assertFalse(
             Activity.search(domain + [("res_id", "=", self.company_2.partner_id.id)])
         )
+
+    def test_ambassador_is_an_active_sales_user(self):
+        # the lowest rights that may choose a company's ambassador
+        admin = new_test_user(
+            self.env,
+            login="adoption_company_admin",
+            groups="base.group_user,base.group_erp_manager",
+        )
+        company = self.company.with_user(admin)
+        plain = new_test_user(
+            self.env, login="adoption_plain", groups="base.group_user"
+        )
+        portal = new_test_user(
+            self.env, login="adoption_amb_portal", groups="base.group_portal"
+        )
+        archived = new_test_user(
+            self.env,
+            login="adoption_archived",
+            groups="sales_team.group_sale_salesman",
+        )
+        archived.active = False
+        for user in (plain, portal, archived):
+            with self.assertRaises(ValidationError):
+                company.crm_ambassador_id = user
+        self.assertEqual(self.company.crm_ambassador_id, self.ambassador)
+        company.crm_ambassador_id = self.other_salesman
+        # the choices offered are Sales users
+        domain = company.fields_get(["crm_ambassador_id"])["crm_ambassador_id"][
+            "domain"
+        ]
+        group = self.env.ref("sales_team.group_sale_salesman")
+        self.assertIn(f"('groups_id', 'in', {group.id})", domain)
+
+    def test_follow_up_of_a_former_or_archived_ambassador(self):
+        self.env["crm.lead"].create({"name": "Incomplete", "user_id": self.salesman.id})
+        activity_type = self.env.ref(
+            "crm_workflow_guide.mail_activity_type_crm_adoption_follow_up"
+        )
+        Activity = self.env["mail.activity"]
+        domain = [
+            ("activity_type_id", "=", activity_type.id),
+            ("res_id", "=", self.company.partner_id.id),
+        ]
+        Company = self.env["res.company"]
+        Company._cron_crm_adoption_follow_up()
+        self.assertEqual(Activity.search(domain).user_id, self.ambassador)
+        # a new ambassador takes the open to-do over
+        self.company.crm_ambassador_id = self.manager
+        self.assertEqual(Activity.search(domain).user_id, self.manager)
+        # no ambassador any more: the to-do goes
+        self.company.crm_ambassador_id = False
+        self.assertFalse(Activity.search(domain))
+        # the ambassador archived, or without Sales rights any more: last
+        # week's to-do goes, and no new one is given to them
+        for change in ("archive", "rights"):
+            self.ambassador.active = True
+            self.company.crm_ambassador_id = self.ambassador
+            Company._cron_crm_adoption_follow_up()
+            self.assertEqual(Activity.search(domain).user_id, self.ambassador)
+            if change == "archive":
+                self.ambassador.active = False
+            else:
+                self.ambassador.groups_id = [
+                    (3, self.env.ref("sales_team.group_sale_salesman").id)
+                ]
+            Company._cron_crm_adoption_follow_up()
+            self.assertFalse(
+                Activity.with_context(active_test=False).search(domain), change
+            )
 
 
 @tagged("post_install", "-at_install")

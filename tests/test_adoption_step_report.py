@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import GuideCommon
 
@@ -111,3 +111,99 @@ class TestGuideStepReport(GuideCommon):
             [("guide_id", "=", self.guide.id)], aggregates=["avg_days:avg"]
         )[0]
         self.assertAlmostEqual(total, 4.0, places=2)
+
+    def test_guide_without_company_counts_the_allowed_companies_only(self):
+        leads = self._create_opportunities(2)
+        self._rows(leads, self.step_proposal).action_done()
+        leads[0].stage_id = self.stage_meeting
+        self.guide.company_id = False
+        company_b = self.env["res.company"].create({"name": "Step Report Co B"})
+        designers = [
+            new_test_user(
+                self.env,
+                login=f"step_report_designer_{index}",
+                groups="crm_workflow_guide.crm_workflow_guide_group_designer",
+                company_id=company.id,
+                company_ids=[(6, 0, company.ids)],
+            )
+            for index, company in enumerate((self.company, company_b))
+        ]
+        self.env.flush_all()
+        domain = [("guide_id", "=", self.guide.id)]
+        for model, figure in (
+            ("crm.guide.step.report", "done_count"),
+            ("crm.guide.stage.report", "left_count"),
+        ):
+            ours, theirs = (
+                self.env[model].with_user(designer).search(domain)
+                for designer in designers
+            )
+            self.assertEqual(
+                sum(ours.mapped(figure)), 2 if figure == "done_count" else 1
+            )
+            self.assertEqual(ours.company_id, self.company, model)
+            # the other company's designer sees the steps, not our figures
+            self.assertTrue(theirs, model)
+            self.assertFalse(theirs.company_id, model)
+            self.assertFalse(any(theirs.mapped("record_count")), model)
+
+    def test_step_done_at_once_takes_no_negative_time(self):
+        # the step is given (create_date, to the microsecond) and done in the
+        # same second (date_done, to the second)
+        moved, won = self._create_opportunities(2)
+        self._rows(moved | won, self.step_proposal).action_done()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_guide_record_step "
+            "SET create_date = date_trunc('second', create_date) "
+            "+ interval '0.6 second', "
+            "date_done = date_trunc('second', create_date) "
+            "WHERE res_model = 'crm.lead' AND res_id = ANY(%s)",
+            [(moved | won).ids],
+        )
+        self.env.invalidate_all()
+        # leaves the stage in the same second too
+        won.action_set_won()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead l SET date_closed = date_trunc('second', s.create_date) "
+            "FROM crm_guide_record_step s "
+            "WHERE s.res_model = 'crm.lead' AND s.res_id = l.id AND l.id = %s",
+            [won.id],
+        )
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            self._report(self.step_proposal),
+            [{"done_count": 2, "median_days_to_done": 0.0, "avg_days_to_done": 0.0}],
+        )
+        stage = self.env["crm.guide.stage.report"].search(
+            [("guide_stage_id", "=", self.gs_lead.id)]
+        )
+        self.assertEqual(stage.left_count, 1)
+        self.assertEqual(stage.avg_days, 0.0)
+        self.assertEqual(stage.median_days, 0.0)
+
+    def test_average_days_to_done_total_is_weighted_by_records(self):
+        leads = self._create_opportunities(4)
+        # 'Proposal' done in 1, 2, 3 and 10 days (average 4)
+        proposals = self._rows(leads, self.step_proposal)
+        proposals.action_done()
+        for row, days in zip(proposals, (1, 2, 3, 10), strict=True):
+            row.date_done = row.create_date + timedelta(days=days)
+        # 'Qualify' done at once on one record (average 0)
+        qualify = self._rows(leads[0], self.step_qualify)
+        qualify.write({"state": "done"})
+        qualify.date_done = qualify.create_date
+        self.env.flush_all()
+        Report = self.env["crm.guide.step.report"]
+        self.assertAlmostEqual(self._report(self.step_proposal).avg_days_to_done, 4.0)
+        # over the 5 records done, not the average (2) of the two steps' averages
+        ((total,),) = Report._read_group(
+            [("guide_stage_id", "=", self.gs_lead.id)],
+            aggregates=["avg_days_to_done:avg"],
+        )
+        self.assertAlmostEqual(total, 16.0 / 5)
+        ((total,),) = Report._read_group(
+            [("guide_id", "=", self.guide.id)], aggregates=["avg_days_to_done:avg"]
+        )
+        self.assertAlmostEqual(total, 16.0 / 5)
