@@ -732,8 +732,21 @@ class CrmGuideMixin(models.AbstractModel):
             "company_id": company.id if company else False,
             "activity_id": activity.id if activity else False,
             "date_deadline": activity.date_deadline if activity else False,
-            "user_id": activity.user_id.id if activity else False,
+            # not planned yet: who the step is for, so that a required step of
+            # someone else stays theirs to close
+            "user_id": (
+                activity.user_id.id if activity else self._guide_step_assignee(step).id
+            ),
         }
+
+    def _guide_step_assignee(self, step):
+        """Who a step of this record is for before it is planned: the step's
+        assignee rule (a given user, the salesperson, the team leader);
+        nobody when it is asked at launch."""
+        self.ensure_one()
+        return step.template_id._determine_responsible(self.env["res.users"], self)[
+            "responsible"
+        ]
 
     # ------------------------------------------------------------------
     # Engine: the gate
@@ -1010,9 +1023,10 @@ class CrmGuideMixin(models.AbstractModel):
             )
             if blocked:
                 raise leaving._guide_blocking_error(blocked, leaving=True)
-            if self._guide_stage_field and status_field in vals:
+            if self._guide_stage_field and status_field in vals and not exempt:
                 # leaving the guide and moving in the same write: the move
-                # passes the gates of the guide the record is in
+                # passes the gates of the guide the record is in (won and lost
+                # are never refused)
                 scope = {"guide_id", self._guide_team_field, self._guide_company_field}
                 stay_vals = {k: v for k, v in vals.items() if k not in scope}
                 stay = leaving._guide_predict(stay_vals)

@@ -272,12 +272,38 @@ class SaleOrder(models.Model):
         return [*super()._guide_depends(), "opportunity_id"]
 
     def _compute_guide_id(self):
+        # a confirmed or cancelled order keeps its guide (its history) when
+        # its team or company changes
+        closed = self.filtered(
+            lambda order: order.guide_id and order.state in ("sale", "cancel")
+        )
+        for order in closed:
+            order.guide_id = order.guide_id
+        quotations = self - closed
         # a quotation made from an opportunity follows its guide's choice
-        for order in self.filtered(lambda o: not o.guide_id):
+        for order in quotations.filtered(lambda o: not o.guide_id):
             preferred = order.opportunity_id.guide_id.sudo().quotation_guide_id
             if preferred and preferred.active and order._guide_matches(preferred):
                 order.guide_id = preferred.id
-        return super()._compute_guide_id()
+        return super(SaleOrder, quotations)._compute_guide_id()
+
+    @api.constrains("guide_id")
+    def _check_guide_id(self):
+        # confirmed and cancelled orders keep their guide when their team or
+        # company changes (see ``_compute_guide_id``)
+        return super(
+            SaleOrder, self.filtered(lambda o: o.state not in ("sale", "cancel"))
+        )._check_guide_id()
+
+    def _guide_predict(self, vals):
+        predicted = super()._guide_predict(vals)
+        if "guide_id" not in vals:
+            # confirmed and cancelled orders keep their guide (see above)
+            for order in self:
+                if order.guide_id and order.state in ("sale", "cancel"):
+                    if predicted[order.id][0] != order.guide_id:
+                        predicted[order.id] = (order.guide_id, order.guide_stage_id)
+        return predicted
 
     # ------------------------------------------------------------------
     # Engine hooks
@@ -508,6 +534,9 @@ class SaleOrder(models.Model):
             orders.write({"guide_stage_id": target.id})
 
     def action_confirm(self):
+        # two users confirming the same quotation at once: the second waits,
+        # then Odoo retries its request and finds it confirmed
+        self._guide_lock_records()
         self._guide_check_confirm()
         # the check holds for the write of the state within this call only
         # (kept on the cursor: nothing a client can send)
@@ -674,6 +703,17 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        context = self.env.context
+        if "default_guide_id" in context and not context["default_guide_id"]:
+            # no guide by default (``False`` or ``0`` in the context): the
+            # quotation follows its team's guide, or none if the user may say so
+            # (``create`` is called again without the default)
+            model = self.with_context(
+                {k: v for k, v in context.items() if k != "default_guide_id"}
+            )
+            if self._guide_can_leave_guide():
+                vals_list = [{"guide_id": False, **vals} for vals in vals_list]
+            return model.create(vals_list)
         if not self._guide_can_leave_guide():
             # a salesperson's quotation follows its team's guide: no opting out
             for vals in vals_list:

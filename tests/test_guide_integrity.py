@@ -134,6 +134,36 @@ class TestGuideIntegrity(GuideCommon):
         planned.with_user(self.salesman).action_feedback("done")
         self.assertEqual(row.state, "done")
 
+    def test_missing_step_stays_its_assignees(self):
+        """A required step of a stage never entered, listed by "Open the
+        missing steps", is still the team leader's to close."""
+        self.step_follow.is_required = True
+        lead = self._create_opportunities(1)
+        self.env["crm.guide.record.step"].with_user(self.salesman).open_missing_steps(
+            "crm.lead", lead.ids, self.step_follow.ids
+        )
+        row = self._rows(lead, self.step_follow)
+        self.assertEqual((row.state, row.user_id), ("todo", self.manager))
+        with self.assertRaises(UserError) as caught:
+            row.with_user(self.salesman).action_done()
+        self.assertIn("assigned to someone else", str(caught.exception))
+        self.env.invalidate_all()
+        self.assertEqual(row.state, "todo")
+
+    def test_won_while_leaving_the_guide(self):
+        """Marking won is never refused, also with the guide cleared."""
+        lead = self._blocked_lead()
+        self.other_team.member_ids = self.salesman
+        lead.with_user(self.manager).write({"guide_id": False})
+        lead.with_user(self.manager).write({"guide_id": self.guide.id})
+        lead = self._blocked_lead()
+        lead.with_user(self.salesman).write({"stage_id": self.stage_won.id})
+        lead = self._create_opportunities(1)
+        lead.with_user(self.salesman).write(
+            {"stage_id": self.stage_won.id, "guide_id": False}
+        )
+        self.assertEqual((lead.stage_id, lead.guide_id.id), (self.stage_won, False))
+
     def test_history_cannot_move(self):
         """A step or stage records went through stays where it is (archive
         it instead); a stage records stand in is not deleted."""

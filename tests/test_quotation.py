@@ -389,6 +389,55 @@ class TestQuoteToOrder(QuotationCommon):
             self.env.invalidate_all()
             self.assertEqual(free.guide_stage_id, self.order_stage)
 
+    def test_no_guide_by_default_only_for_managers(self):
+        """``default_guide_id`` False (or 0) in the context: a salesperson's
+        quotation still follows its team's guide; a manager's follows none."""
+        lead = self._lead()
+        context = lead.with_user(self.salesman).action_new_quotation()["context"]
+        line = [(0, 0, {"product_id": self.product.id})]
+        for default in (False, 0):
+            order = (
+                self.env["sale.order"]
+                .with_user(self.salesman)
+                .with_context(**context, default_guide_id=default)
+                .create({"partner_id": self.partner.id, "order_line": line})
+            )
+            self.assertEqual(order.guide_id, self.quotation_guide)
+            with self.assertRaises(GuideBlockedError):
+                order.with_user(self.salesman).action_confirm()
+            self.assertEqual(order.state, "draft")
+        order = (
+            self.env["sale.order"]
+            .with_user(self.manager)
+            .with_context(default_guide_id=0)
+            .create({"partner_id": self.partner.id, "team_id": self.team.id})
+        )
+        self.assertFalse(order.guide_id)
+
+    def test_confirmed_order_keeps_its_guide(self):
+        """A confirmed order moved to a team with another quotation guide
+        keeps its guide and stays in its order stage."""
+        other_team = self.env["crm.team"].create(
+            {"name": "Other Quote Team", "member_ids": [(6, 0, self.salesman.ids)]}
+        )
+        self.env["crm.guide"].create(
+            {
+                "name": "Other Team's Quotation Guide",
+                "res_model": "sale.order",
+                "team_ids": [(6, 0, other_team.ids)],
+                "guide_stage_ids": [
+                    (0, 0, {"sequence": 1, "name": "Q", "order_state": "draft"}),
+                ],
+            }
+        )  # fmt: skip
+        order = self._ready(self._quotation(self._lead()))
+        order.with_user(self.salesman).action_confirm()
+        order.with_user(self.salesman).write({"team_id": other_team.id})
+        self.assertEqual(
+            (order.guide_id, order.guide_stage_id),
+            (self.quotation_guide, self.order_stage),
+        )
+
     def test_create_past_the_guide_refused(self):
         """Over RPC or by import: neither a quotation created in the order
         stage nor an order created confirmed skips the blocking stage."""
