@@ -1,8 +1,11 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, UserError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -38,6 +41,19 @@ class OnboardingCommon(TransactionCase):
         cls.fleet = cls.env["crm.interest"].create(
             {"name": "Fleet management", "applies_to": "company"}
         )
+
+    @classmethod
+    def _company_b(cls):
+        """A second company, with a CRM administrator of it only."""
+        company_b = cls.env["res.company"].create({"name": "Onboarding Company B"})
+        admin_b = new_test_user(
+            cls.env,
+            login="onb_crm_admin_b",
+            groups="crm_workflow_guide.crm_workflow_guide_group_admin",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        return company_b, admin_b
 
 
 @tagged("post_install", "-at_install")
@@ -281,6 +297,121 @@ class TestSegmentation(OnboardingCommon):
         with self.assertRaises(UserError):
             self.fleet.unlink()
         self.assertTrue(self.newsletter.exists() and self.fleet.exists())
+
+    def test_subscription_lists_follow_the_subscriptions_only(self):
+        """Who is subscribed or unsubscribed comes from the subscriptions:
+        nobody writes it on the contact (write, create, default, copy)."""
+        unsubscribed = self._person("Un Subscribed", "unsubscribed")
+        reader = self._person("Reader", "subscribed")
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            unsubscribed.with_user(self.salesman).write(
+                {
+                    "crm_unsubscribed_type_ids": [(5, 0, 0)],
+                    "crm_subscribed_type_ids": [(4, self.newsletter.id)],
+                }
+            )
+        unsubscribed.invalidate_recordset()
+        self.assertEqual(unsubscribed.crm_unsubscribed_type_ids, self.newsletter)
+        self.assertFalse(unsubscribed.crm_subscribed_type_ids)
+        with self.assertRaises(AccessError):
+            Partner.create(
+                {
+                    "name": "Forged Reader",
+                    "crm_subscribed_type_ids": [(6, 0, self.newsletter.ids)],
+                }
+            )
+        with self.assertRaises(AccessError):
+            Partner.with_context(
+                default_crm_subscribed_type_ids=self.newsletter.ids
+            ).create({"name": "Forged Reader"})
+        self.assertFalse(Partner.search([("name", "=", "Forged Reader")]))
+        copy = reader.with_user(self.salesman).copy()
+        self.assertFalse(copy.crm_subscribed_type_ids, "no subscription, no consent")
+        self.assertEqual(reader.crm_subscribed_type_ids, self.newsletter)
+        call_list = (
+            self.env["crm.call.list"]
+            .with_user(self.salesman)
+            .create({"name": "Readers", "subscription_type_id": self.newsletter.id})
+        )
+        self.assertEqual(call_list._target_partners(), reader)
+
+    def test_used_configuration_counts_every_contact(self):
+        """Contacts of other companies and archived ones count when an
+        interest or a subscription type is deleted."""
+        __, admin_b = self._company_b()
+        used_elsewhere = self.env["res.partner"].create(
+            {
+                "name": "Company A Fleet",
+                "is_company": True,
+                "company_id": self.company.id,
+                "crm_interest_ids": [(6, 0, self.fleet.ids)],
+            }
+        )
+        archived_interest = self.env["crm.interest"].create({"name": "Archived use"})
+        archived = self.env["res.partner"].create(
+            {
+                "name": "Archived Fan",
+                "active": False,
+                "crm_interest_ids": [(6, 0, archived_interest.ids)],
+            }
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Company A Reader", "company_id": self.company.id}
+        )
+        self.env["crm.subscription"].create(
+            {"partner_id": person.id, "type_id": self.newsletter.id}
+        )
+        with self.assertRaises(UserError) as cm:
+            self.fleet.with_user(admin_b).unlink()
+        self.assertIn("archive them instead", str(cm.exception))
+        with self.assertRaises(UserError):
+            archived_interest.with_user(self.crm_admin).unlink()
+        with self.assertRaises(UserError) as cm:
+            self.newsletter.with_user(admin_b).unlink()
+        self.assertIn("archive the types instead", str(cm.exception))
+        self.assertEqual(used_elsewhere.crm_interest_ids, self.fleet)
+        self.assertEqual(archived.crm_interest_ids, archived_interest)
+        self.assertEqual(person.crm_subscription_ids.type_id, self.newsletter)
+
+    def test_consent_is_kept(self):
+        """A subscription is the proof of consent: not deleted, not moved to
+        another person or type, each change logged, never dated ahead."""
+        person = self._person("Kept Consent", "unsubscribed")
+        other = self._person("Other Person")
+        subscription = person.crm_subscription_ids
+        with self.assertRaises(UserError):
+            subscription.with_user(self.crm_admin).unlink()
+        self.assertTrue(subscription.exists())
+        self.assertEqual(person.crm_unsubscribed_type_ids, self.newsletter)
+        as_salesman = subscription.with_user(self.salesman)
+        other_type = self.env["crm.subscription.type"].create({"name": "Invitations"})
+        for vals in ({"partner_id": other.id}, {"type_id": other_type.id}):
+            with self.assertRaises(UserError):
+                as_salesman.write(vals)
+        subscription.invalidate_recordset()
+        self.assertEqual(subscription.partner_id, person)
+        self.assertEqual(subscription.type_id, self.newsletter)
+        self.assertFalse(other.crm_subscription_ids)
+        today = fields.Date.context_today(subscription)
+        with self.assertRaises(ValidationError):
+            as_salesman.write({"consent_date": today + timedelta(days=1)})
+        self.assertEqual(subscription.consent_date, today)
+        # unsubscribing again changes and logs nothing
+        last_week = today - timedelta(days=7)
+        subscription.consent_date = last_week
+        logs = len(person.message_ids)
+        self.assertIs(as_salesman.action_unsubscribe(), True)
+        as_salesman.write({"state": "unsubscribed", "consent_date": today})
+        self.assertEqual(subscription.consent_date, last_week)
+        self.assertEqual(len(person.message_ids), logs)
+        # a change of the consent is logged on the person
+        as_salesman.write({"source": "phone"})
+        self.assertEqual(len(person.message_ids), logs + 1)
+        self.assertIn("Unsubscribed from Test Newsletter", person.message_ids[0].body)
+        self.assertEqual(person.message_ids[0].author_id, self.salesman.partner_id)
+        self.assertIs(as_salesman.action_subscribe(), True)
+        self.assertIn("source: Phone", person.message_ids[0].body)
 
 
 @tagged("post_install", "-at_install")
