@@ -562,6 +562,173 @@ class TestCallList(OnboardingCommon):
             other.with_user(self.salesman).action_schedule_calls()
         self.assertFalse(self._calls(other))
 
+    def test_runs_update_the_list_row(self):
+        """Each run writes the list's row first: of two runs at the same time,
+        the second's update waits for the first one, then fails with a
+        serialization error and Odoo runs it again on a fresh snapshot that
+        holds the first run's calls (locking the row is not enough in
+        REPEATABLE READ: the second run would create them all again)."""
+        call_list = self._list(assign_mode="user", assign_user_id=self.salesman.id)
+        for action in ("action_schedule_calls", "action_create_leads"):
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE crm_call_list SET write_date = '2000-01-01' WHERE id = %s",
+                [call_list.id],
+            )
+            getattr(call_list, action)()
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT write_date > '2000-01-01' FROM crm_call_list WHERE id = %s",
+                [call_list.id],
+            )
+            self.assertTrue(self.env.cr.fetchone()[0], action)
+
+    def test_only_the_list_ties_records_to_it(self):
+        """A salesman cannot tie their activities or leads to a list they may
+        not run (that list would skip those contacts)."""
+        other = (
+            self.env["crm.call.list"]
+            .with_user(self.other_salesman)
+            .create({"name": "Other's orphans", "partner_kind": "company"})
+        )
+        target = self.orphan.with_user(self.salesman)
+        activity_vals = {
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "res_id": target.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "user_id": self.salesman.id,
+        }
+        Activity = self.env["mail.activity"].with_user(self.salesman)
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            Activity.create({**activity_vals, "crm_call_list_id": other.id})
+        with self.assertRaises(AccessError):
+            Activity.with_context(default_crm_call_list_id=other.id).create(
+                activity_vals
+            )
+        with self.assertRaises(AccessError):
+            Lead.create(
+                {"name": "Fake", "partner_id": target.id, "crm_call_list_id": other.id}
+            )
+        activity = Activity.create(activity_vals)
+        lead = Lead.create({"name": "Mine", "partner_id": target.id})
+        for record in (activity, lead):
+            with self.assertRaises(AccessError):
+                record.write({"crm_call_list_id": other.id})
+        self.assertFalse(self._calls(other))
+        self.assertFalse(
+            self.env["crm.lead"].search([("crm_call_list_id", "=", other.id)])
+        )
+        other.action_schedule_calls()
+        self.assertIn(
+            self.orphan.id, self._calls(other).mapped("res_id"), "not blocked"
+        )
+        # the list's own actions still tie them, for who may run it
+        self.assertTrue(
+            self._list(
+                assign_mode="user", assign_user_id=self.salesman.id
+            ).action_create_leads()
+        )
+
+    def test_conditions_as_the_domain_editor_writes_them(self):
+        """Relative dates, the current user and periods, as Odoo's domain
+        editor and saved filters write them; no costly computation."""
+        mine = self.env["res.partner"].create(
+            {"name": "Mine Since Yesterday", "user_id": self.salesman.id}
+        )
+        for domain in (
+            "[('create_date', '>=', context_today().strftime('%Y-%m-%d'))]",
+            "[('create_date', '>=', (context_today() + relativedelta(days=-1))"
+            ".strftime('%Y-%m-%d'))]",
+            "[('create_date', '>=', datetime.datetime.combine(context_today() + "
+            "relativedelta(days=-1), datetime.time(0, 0, 0)).to_utc()"
+            ".strftime('%Y-%m-%d %H:%M:%S'))]",
+            "[('create_date', '>=', time.strftime('%Y-01-01'))]",
+        ):
+            call_list = self._list(
+                industry_ids=False,
+                filter_domain=domain[:-1] + ", ('user_id', '=', uid)]",
+            )
+            self.assertEqual(call_list._target_partners(), mine, domain)
+        for domain in (
+            "[('id', '=', 10**10**8)]",
+            "[('name', '=', 'x' * 1000000000)]",
+            "[('id', 'in', range(10**9))]",
+            "[('id', '=', 1 if uid else 2)]",
+        ):
+            with self.assertRaises(UserError) as cm:
+                self._list(name="Costly", filter_domain=domain)
+            self.assertIn("is not allowed", str(cm.exception), domain)
+        with self.assertRaises(UserError):
+            self._list(name="Costly", filter_domain="[('id', '=', time.sleep(60))]")
+        self.assertFalse(self.env["crm.call.list"].search([("name", "=", "Costly")]))
+
+    def test_several_lists_and_static_lists_of_one_company(self):
+        """A frozen list keeps and calls contacts of its own company only; its
+        count is what a run plans; several lists run at once."""
+        company_b, __ = self._company_b()
+        manager = new_test_user(
+            self.env,
+            login="onb_manager_ab",
+            groups="sales_team.group_sale_manager",
+            company_ids=[(6, 0, (self.company | company_b).ids)],
+        )
+        foreign = self.env["res.partner"].create(
+            {"name": "Company B Contact", "company_id": company_b.id}
+        )
+        archived = self.env["res.partner"].create(
+            {"name": "Archived Contact", "active": False}
+        )
+        CallList = (
+            self.env["crm.call.list"]
+            .with_user(manager)
+            .with_context(allowed_company_ids=(self.company | company_b).ids)
+        )
+        static = CallList.create(
+            {
+                "name": "Static",
+                "is_dynamic": False,
+                "assign_mode": "user",
+                "assign_user_id": manager.id,
+                "partner_ids": [(6, 0, (self.orphan | foreign | archived).ids)],
+            }
+        )
+        self.assertEqual(static.partner_count, 1)
+        dynamic = CallList.create(
+            {
+                "name": "Dynamic",
+                "partner_kind": "company",
+                "industry_ids": [(6, 0, self.transport.ids)],
+            }
+        )
+        result = (static | dynamic).action_schedule_calls()
+        self.assertEqual(self._calls(static).mapped("res_id"), self.orphan.ids)
+        self.assertEqual(len(self._calls(dynamic)), len(dynamic._target_partners()))
+        self.assertIn(
+            f"Calls planned: {1 + len(self._calls(dynamic))}.",
+            result["params"]["message"],
+        )
+        static.action_freeze()
+        static.invalidate_recordset()
+        self.assertEqual(
+            static.with_context(active_test=False).partner_ids, self.orphan | archived
+        )
+
+    def test_bad_assignee_and_delay(self):
+        portal = new_test_user(self.env, login="onb_portal", groups="base.group_portal")
+        for vals in (
+            {"assign_mode": "user", "assign_user_id": portal.id},
+            {"activity_delay": -1},
+            {"activity_delay": 2000000000},
+        ):
+            with self.assertRaises(ValidationError):
+                self._list(name="Refused", **vals)
+        self.assertFalse(self.env["crm.call.list"].search([("name", "=", "Refused")]))
+        call_list = self._list(activity_delay=3650)
+        with self.assertRaises(ValidationError):
+            call_list.write({"activity_delay": 3651})
+        self.assertEqual(call_list.activity_delay, 3650)
+
     def _queries(self, func):
         self.env.flush_all()
         start = self.env.cr.sql_log_count
