@@ -854,3 +854,48 @@ class TestRoutineGuideAndQuestionnaire(OnboardingCommon):
         )
         with self.assertRaises(AccessError):
             questionnaire.with_user(self.salesman).read(["segmentation"])
+
+    def test_ambassador_opens_the_guide_the_first_time(self):
+        """The ambassador may not create guides, yet gets the company's guide
+        created from the template when opening it; another salesman does not."""
+        self.env["crm.routine.guide"].search([]).unlink()
+        Guide = self.env["crm.routine.guide"]
+        action = Guide.with_user(self.other_salesman).action_open_company_guide()
+        self.assertFalse(action.get("res_id"))
+        self.assertFalse(Guide.search([]))
+        self.company.crm_ambassador_id = self.salesman
+        action = Guide.with_user(self.salesman).action_open_company_guide()
+        guide = Guide.browse(action["res_id"])
+        self.assertEqual(guide.company_id, self.company)
+        self.assertIn("<h3>", guide.body)
+        self.assertEqual(guide.create_uid, self.salesman)
+        guide.with_user(self.salesman).write({"body": "<p>Ours</p>"})
+        with self.assertRaises(AccessError):
+            guide.with_user(self.salesman).create({"company_id": self.company.id})
+
+    def test_company_of_a_guide_is_kept(self):
+        """Neither the ambassador nor an administrator moves the company's
+        guide or questionnaire to another company; a salesman who is not the
+        ambassador is told who edits the guide."""
+        company_b, __ = self._company_b()
+        self.crm_admin.company_ids = [(4, company_b.id)]
+        self.company.crm_ambassador_id = self.salesman
+        self.env["crm.routine.guide"].search([]).unlink()
+        guide = self.env["crm.routine.guide"].create({"name": "Company A Guide"})
+        questionnaire = self.env["crm.config.questionnaire"].search(
+            [("company_id", "=", self.company.id)]
+        ) or self.env["crm.config.questionnaire"].create({})
+        for record, user in (
+            (guide, self.salesman),
+            (guide, self.crm_admin),
+            (questionnaire, self.crm_admin),
+        ):
+            with self.assertRaises(UserError) as cm:
+                record.with_user(user).write({"company_id": company_b.id})
+            self.assertIn("cannot be changed", str(cm.exception))
+            record.invalidate_recordset()
+            self.assertEqual(record.company_id, self.company)
+        with self.assertRaises(AccessError) as cm:
+            guide.with_user(self.other_salesman).write({"name": "Not mine"})
+        self.assertIn("Only the CRM ambassador", str(cm.exception))
+        self.assertEqual(guide.name, "Company A Guide")
