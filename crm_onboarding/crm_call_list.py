@@ -4,13 +4,46 @@
 industry, interest, subscription and any filter; kept static or re-evaluated;
 then, in one batched action, a call for each or a lead for each."""
 
+import ast
+import datetime
+import time
 from collections import defaultdict
+from textwrap import shorten
+from types import SimpleNamespace
+
+import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
+
+# what the conditions of a list may hold: values, dates and the current user
+# (as Odoo's domain editor writes them), no computation that could take the
+# server's time (10**10**8, "x" * 10**9)
+_DOMAIN_NODES = (
+    ast.Expression, ast.List, ast.Tuple, ast.Constant, ast.Name, ast.Attribute,
+    ast.Call, ast.keyword, ast.UnaryOp, ast.BinOp, ast.expr_context,
+    ast.unaryop, ast.Add, ast.Sub,
+)  # fmt: skip
+MAX_ACTIVITY_DELAY = 3650
+
+
+class _UserDatetime(datetime.datetime):
+    """``datetime.datetime`` of the domain editor's expressions, whose
+    ``to_utc()`` reads the value in the user's time zone (as the web client's
+    does)."""
+
+    tz = pytz.utc
+
+    def to_utc(self):
+        return (
+            self.tz.localize(datetime.datetime(*self.timetuple()[:6]))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
 
 
 class CrmCallList(models.Model):
@@ -85,7 +118,9 @@ class CrmCallList(models.Model):
         help="Each account's salesperson (the company's for a person; the list's "
         "owner when there is none), or one chosen user.",
     )
-    assign_user_id = fields.Many2one("res.users", string="Chosen User")
+    assign_user_id = fields.Many2one(
+        "res.users", string="Chosen User", domain=[("share", "=", False)]
+    )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         string="Activity",
@@ -121,21 +156,90 @@ class CrmCallList(models.Model):
         for call_list in self:
             call_list._filter_domain()
 
+    @api.constrains("activity_delay")
+    def _check_activity_delay(self):
+        if any(
+            not 0 <= call_list.activity_delay <= MAX_ACTIVITY_DELAY
+            for call_list in self
+        ):
+            raise ValidationError(
+                self.env._(
+                    "Calls are due between 0 and %(max)s days after they are planned.",
+                    max=MAX_ACTIVITY_DELAY,
+                )
+            )
+
+    @api.constrains("assign_user_id")
+    def _check_assign_user(self):
+        for call_list in self:
+            if call_list.assign_user_id.share:
+                raise ValidationError(
+                    self.env._(
+                        "Calls and leads are assigned to internal users only, and "
+                        "%(user)s is not one.",
+                        user=call_list.assign_user_id.name,
+                    )
+                )
+
     def _filter_domain(self):
         self.ensure_one()
+        source = (self.filter_domain or "").strip() or "[]"
         try:
-            domain = safe_eval(self.filter_domain or "[]")
+            tree = ast.parse(source, mode="eval")
+        except SyntaxError as exc:
+            raise self._invalid_filter(exc) from exc
+        for node in ast.walk(tree):
+            if not isinstance(node, _DOMAIN_NODES) or (
+                isinstance(node, ast.BinOp)
+                and not isinstance(node.op, ast.Add | ast.Sub)
+            ):
+                raise UserError(
+                    self.env._(
+                        "The conditions of the list %(name)s may only hold values, "
+                        "dates and the current user: %(expression)s is not allowed.",
+                        name=self.name,
+                        expression=shorten(ast.unparse(node), 80),
+                    )
+                )
+        try:
+            domain = safe_eval(source, self._filter_eval_context())
             expression.expression(domain, self.env["res.partner"])
         except Exception as exc:
-            raise UserError(
-                self.env._(
-                    "The conditions of the list %(name)s are not a valid filter on "
-                    "contacts: %(error)s",
-                    name=self.name,
-                    error=str(exc),
-                )
-            ) from exc
+            raise self._invalid_filter(exc) from exc
         return domain
+
+    def _invalid_filter(self, exc):
+        return UserError(
+            self.env._(
+                "The conditions of the list %(name)s are not a valid filter on "
+                "contacts: %(error)s",
+                name=self.name,
+                error=str(exc),
+            )
+        )
+
+    def _filter_eval_context(self):
+        """What the web client's domain editor and saved filters use: the
+        current user, today in their time zone, dates and periods."""
+        try:
+            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        return {
+            "uid": self.env.uid,
+            "user": self.env["res.users"].browse(self.env.uid),
+            "company_id": self.env.company.id,
+            "company_ids": self.env.companies.ids,
+            "context_today": lambda: fields.Date.context_today(self),
+            "datetime": SimpleNamespace(
+                datetime=type("datetime", (_UserDatetime,), {"tz": tz}),
+                date=datetime.date,
+                time=datetime.time,
+                timedelta=datetime.timedelta,
+            ),
+            "relativedelta": relativedelta,
+            "time": SimpleNamespace(strftime=time.strftime),
+        }
 
     def _partner_domain(self):
         """The conditions of the list, with the GDPR rule: a person who
@@ -169,6 +273,17 @@ class CrmCallList(models.Model):
             return []
         return [("crm_unsubscribed_type_ids", "not in", self.subscription_type_id.ids)]
 
+    def _static_domain(self):
+        """The frozen contacts that are still for the list: active, of its
+        company, and not unsubscribed from its subscription type."""
+        self.ensure_one()
+        return [
+            ("id", "in", self.partner_ids.ids),
+            ("active", "=", True),
+            ("company_id", "in", [False, self.company_id.id]),
+            *self._gdpr_domain(),
+        ]
+
     def _target_partners(self):
         """The contacts the list stands for now (one query)."""
         self.ensure_one()
@@ -177,11 +292,7 @@ class CrmCallList(models.Model):
             return Partner.search(self._partner_domain(), order="id")
         if not self.partner_ids:
             return Partner
-        return Partner.search(
-            [("id", "in", self.partner_ids.ids), ("active", "=", True),
-             *self._gdpr_domain()],
-            order="id",
-        )  # fmt: skip
+        return Partner.search(self._static_domain(), order="id")
 
     @api.depends(
         "is_dynamic", "partner_kind", "category_ids", "industry_ids",
@@ -191,10 +302,10 @@ class CrmCallList(models.Model):
     def _compute_partner_count(self):
         for call_list in self:
             try:
-                call_list.partner_count = (
-                    self.env["res.partner"].search_count(call_list._partner_domain())
+                call_list.partner_count = self.env["res.partner"].search_count(
+                    call_list._partner_domain()
                     if call_list.is_dynamic
-                    else len(call_list.partner_ids)
+                    else call_list._static_domain()
                 )
             except UserError:
                 call_list.partner_count = 0
@@ -222,24 +333,38 @@ class CrmCallList(models.Model):
 
     def _lock(self):
         """Of two users running the same list at once, the second waits and
-        then sees the first one's calls (no duplicates)."""
+        then sees the first one's calls (no duplicates).
+
+        Locking the row would not do: Odoo's transactions are REPEATABLE READ,
+        and the second one's snapshot, taken before it waits, never shows the
+        first one's calls. Updating the row does: the second transaction's
+        update waits for the first one, then fails with a serialization error,
+        and Odoo runs the request again on a fresh snapshot."""
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM crm_call_list WHERE id IN %s FOR NO KEY UPDATE",
+                "UPDATE crm_call_list SET write_date = %s WHERE id IN %s",
+                self.env.cr.now(),
                 tuple(self.ids),
             )
         )
+        self.invalidate_recordset(["write_date"])
 
     def action_freeze(self):
         """Keep the contacts the conditions select now (a static list)."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
         for call_list in self:
+            if call_list.is_dynamic:
+                partners = call_list._target_partners()
+            else:
+                # contacts of other companies are not kept
+                partners = Partner.search(
+                    [
+                        ("id", "in", call_list.partner_ids.ids),
+                        ("company_id", "in", [False, call_list.company_id.id]),
+                    ]
+                )
             call_list.write(
-                {
-                    "partner_ids": [(6, 0, call_list._target_partners().ids)]
-                    if call_list.is_dynamic
-                    else [(6, 0, call_list.partner_ids.ids)],
-                    "is_dynamic": False,
-                }
+                {"partner_ids": [(6, 0, partners.ids)], "is_dynamic": False}
             )
         return True
 
@@ -315,6 +440,23 @@ class CrmCallList(models.Model):
                 )
             )
 
+    @api.model
+    def _check_link(self, records, vals_list):
+        """Activities and leads are tied to a list (and count as done by it)
+        by the list's own actions: only who may run the list ties records to
+        it, or takes them away from it."""
+        if self.env.su:
+            return
+        fname = "crm_call_list_id"
+        list_ids = {vals[fname] for vals in vals_list if vals.get(fname)}
+        if any(fname in vals for vals in vals_list):
+            list_ids.update(records[fname].ids)
+        default = self.env.context.get(f"default_{fname}")
+        if default and not records:
+            list_ids.add(default)
+        if list_ids:
+            self.browse(list_ids).check_access("write")
+
     def _notify(self, message):
         return {
             "type": "ir.actions.client",
@@ -329,9 +471,25 @@ class CrmCallList(models.Model):
     def action_schedule_calls(self):
         """One call (the list's activity) for each contact of the list, in one
         batch; a contact with an open call of this list gets no second one."""
-        self.ensure_one()
         self.check_access("write")
         self._lock()
+        planned = skipped = 0
+        for call_list in self:
+            list_planned, list_skipped = call_list._schedule_calls()
+            planned += list_planned
+            skipped += list_skipped
+        return self._notify(
+            self.env._(
+                "Calls planned: %(planned)s. Contacts that already had an open "
+                "call of this list: %(skipped)s.",
+                planned=planned,
+                skipped=skipped,
+            )
+        )
+
+    def _schedule_calls(self):
+        """``(planned, skipped)``: the calls of this list."""
+        self.ensure_one()
         partners = self._target_partners()
         planned = {
             res_id
@@ -377,22 +535,31 @@ class CrmCallList(models.Model):
             )
             # one notification per assignee, not one e-mail per call
             activities._guide_notify_assignees()
-        return self._notify(
-            self.env._(
-                "Calls planned: %(planned)s. Contacts that already had an open "
-                "call of this list: %(skipped)s.",
-                planned=len(todo),
-                skipped=len(partners) - len(todo),
-            )
-        )
+        return len(todo), len(partners) - len(todo)
 
     def action_create_leads(self):
         """One lead for each contact of the list, in one batch, assigned to
         the account's salesperson (or the chosen user), with the team's guide;
         a contact with an open lead of this list gets no second one."""
-        self.ensure_one()
         self.check_access("write")
         self._lock()
+        created = skipped = 0
+        for call_list in self:
+            list_created, list_skipped = call_list._create_leads()
+            created += list_created
+            skipped += list_skipped
+        return self._notify(
+            self.env._(
+                "Leads created: %(created)s. Contacts that already had an open "
+                "lead of this list: %(skipped)s.",
+                created=created,
+                skipped=skipped,
+            )
+        )
+
+    def _create_leads(self):
+        """``(created, skipped)``: the leads of this list."""
+        self.ensure_one()
         partners = self._target_partners()
         existing = set(
             self.env["crm.lead"]
@@ -428,14 +595,7 @@ class CrmCallList(models.Model):
                     for partner in todo
                 ]
             )
-        return self._notify(
-            self.env._(
-                "Leads created: %(created)s. Contacts that already had an open "
-                "lead of this list: %(skipped)s.",
-                created=len(todo),
-                skipped=len(partners) - len(todo),
-            )
-        )
+        return len(todo), len(partners) - len(todo)
 
 
 # The onboarding part keeps its fields on its own (the product's layout splits
@@ -450,7 +610,17 @@ class MailActivity(models.Model):
         index="btree_not_null",
         ondelete="set null",
         readonly=True,
+        copy=False,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["crm.call.list"]._check_link(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["crm.call.list"]._check_link(self, [vals])
+        return super().write(vals)
 
 
 class CrmLead(models.Model):
@@ -464,3 +634,12 @@ class CrmLead(models.Model):
         readonly=True,
         copy=False,
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["crm.call.list"]._check_link(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["crm.call.list"]._check_link(self, [vals])
+        return super().write(vals)

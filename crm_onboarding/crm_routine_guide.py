@@ -6,6 +6,22 @@ configuration questionnaire of the seeds, one per company."""
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+def _check_company_kept(records, vals):
+    """A company's guide or questionnaire stays the company's."""
+    if (
+        "company_id" in vals
+        and not records.env.su
+        and any(record.company_id.id != vals["company_id"] for record in records)
+    ):
+        raise UserError(
+            records.env._(
+                "A routine guide or questionnaire belongs to its company for good: "
+                "its company cannot be changed."
+            )
+        )
 
 
 class CrmRoutineGuide(models.Model):
@@ -36,7 +52,13 @@ class CrmRoutineGuide(models.Model):
         the first time a CRM administrator or the ambassador opens it)."""
         guide = self.search([("company_id", "=", self.env.company.id)], limit=1)
         if not guide and self._can_edit():
-            guide = self.create({"company_id": self.env.company.id})
+            # the ambassador edits the guide but has no right to create it:
+            # the system creates it for them, in their language
+            guide = (
+                self.sudo()
+                .create({"company_id": self.env.company.id})
+                .with_env(self.env)
+            )
         action = {
             "type": "ir.actions.act_window",
             "name": self.env._("Routine Guide"),
@@ -52,6 +74,30 @@ class CrmRoutineGuide(models.Model):
             action["views"] = [(False, "list")]
             action["view_mode"] = "list"
         return action
+
+    def write(self, vals):
+        _check_company_kept(self, vals)
+        if not (
+            self.env.su
+            or self.env.user.has_group(
+                "crm_workflow_guide.crm_workflow_guide_group_admin"
+            )
+        ):
+            # a clear refusal rather than the record rule's hint about
+            # switching companies
+            self.check_access("read")
+            others = self.sudo().filtered(
+                lambda guide: guide.company_id.crm_ambassador_id != self.env.user
+            )
+            if others:
+                raise AccessError(
+                    self.env._(
+                        "Only the CRM ambassador of %(company)s and the CRM "
+                        "administrators edit its routine guide.",
+                        company=others[0].company_id.name,
+                    )
+                )
+        return super().write(vals)
 
     @api.model
     def _can_edit(self):
@@ -168,6 +214,10 @@ class CrmConfigQuestionnaire(models.Model):
         "segmentation", "subscriptions", "report_fields", "sale_types", "users",
         "documents", "imports", "routines",
     )  # fmt: skip
+
+    def write(self, vals):
+        _check_company_kept(self, vals)
+        return super().write(vals)
 
     @api.depends(*_QUESTIONS)
     def _compute_is_answered(self):

@@ -7,7 +7,7 @@ and source, unsubscribing logged)."""
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_list
 
 
@@ -47,7 +47,15 @@ class CrmInterest(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        used = self.filtered("partner_count")
+        # every contact counts: archived ones and those the user does not see
+        used_ids = {
+            interest.id
+            for (interest,) in self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group([("crm_interest_ids", "in", self.ids)], ["crm_interest_ids"])
+        }
+        used = self.filtered(lambda interest: interest.id in used_ids)
         if used:
             raise UserError(
                 self.env._(
@@ -90,7 +98,14 @@ class CrmSubscriptionType(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        used = self.filtered("subscription_ids")
+        # every subscription counts, also those the user does not see
+        used_types = {
+            sub_type.id
+            for (sub_type,) in self.env["crm.subscription"]
+            .sudo()
+            ._read_group([("type_id", "in", self.ids)], ["type_id"])
+        }
+        used = self.filtered(lambda sub_type: sub_type.id in used_types)
         if used:
             raise UserError(
                 self.env._(
@@ -173,6 +188,12 @@ class CrmSubscription(models.Model):
         if any(sub.partner_id.is_company for sub in self):
             raise ValidationError(self.env._("Only persons subscribe, not companies."))
 
+    @api.constrains("consent_date")
+    def _check_consent_date(self):
+        today = fields.Date.context_today(self)
+        if any(sub.consent_date and sub.consent_date > today for sub in self):
+            raise ValidationError(self.env._("A consent date cannot be in the future."))
+
     @api.model_create_multi
     def create(self, vals_list):
         subs = super().create(vals_list)
@@ -180,14 +201,50 @@ class CrmSubscription(models.Model):
         subs._log_state()
         return subs
 
+    _CONSENT_FIELDS = ("state", "consent_date", "source")
+
     def write(self, vals):
-        partners = self.partner_id
+        """The consent record stays the person's, for its type: it is not
+        moved. Each change of the consent (state, date or source) is logged
+        on the person; unsubscribing an unsubscribed person changes nothing."""
+        for fname in ("partner_id", "type_id"):
+            if fname in vals and any(sub[fname].id != vals[fname] for sub in self):
+                raise UserError(
+                    self.env._(
+                        "A subscription stays the consent of its person for its "
+                        "type: it cannot be moved to another person or type. "
+                        "Create a new subscription instead."
+                    )
+                )
+        if vals.get("state") == "unsubscribed" and "consent_date" in vals:
+            # already unsubscribed: the date of the withdrawal is kept
+            kept = self.filtered(lambda sub: sub.state == "unsubscribed")
+            if kept:
+                (self - kept).write(vals)
+                kept.write(
+                    {key: val for key, val in vals.items() if key != "consent_date"}
+                )
+                return True
+        consent = {sub: sub._read_consent() for sub in self}
         result = super().write(vals)
         if {"state", "type_id", "partner_id"} & set(vals):
-            (partners | self.partner_id)._crm_sync_subscribed_types()
-        if "state" in vals:
-            self._log_state()
+            self.partner_id._crm_sync_subscribed_types()
+        if set(self._CONSENT_FIELDS) & set(vals):
+            self.filtered(lambda sub: sub._read_consent() != consent[sub])._log_state()
         return result
+
+    def _read_consent(self):
+        return tuple(self[fname] for fname in self._CONSENT_FIELDS)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_consent(self):
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "A subscription is the proof of the person's consent and is "
+                    "kept: unsubscribe the person instead of deleting it."
+                )
+            )
 
     def unlink(self):
         partners = self.partner_id
@@ -226,11 +283,13 @@ class CrmSubscription(models.Model):
         self.write(
             {"state": "subscribed", "consent_date": fields.Date.context_today(self)}
         )
+        return True
 
     def action_unsubscribe(self):
         self.write(
             {"state": "unsubscribed", "consent_date": fields.Date.context_today(self)}
         )
+        return True
 
 
 class ResPartner(models.Model):
@@ -255,6 +314,7 @@ class ResPartner(models.Model):
         "type_id",
         string="Subscribed To",
         readonly=True,
+        copy=False,
         help="Subscription types the person is subscribed to now.",
     )
     crm_unsubscribed_type_ids = fields.Many2many(
@@ -264,9 +324,47 @@ class ResPartner(models.Model):
         "type_id",
         string="Unsubscribed From",
         readonly=True,
+        copy=False,
         help="Subscription types the person withdrew their consent from: never "
         "selected for them.",
     )
+
+    _CRM_SUBSCRIPTION_LISTS = ("crm_subscribed_type_ids", "crm_unsubscribed_type_ids")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._crm_check_subscription_lists(
+            [
+                *vals_list,
+                {
+                    key.removeprefix("default_"): True
+                    for key in self.env.context
+                    if key.startswith("default_")
+                },
+            ]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._crm_check_subscription_lists([vals])
+        return super().write(vals)
+
+    @api.model
+    def _crm_check_subscription_lists(self, vals_list):
+        """The subscribed and unsubscribed types follow the person's
+        subscriptions, the only proof of consent: nobody writes them."""
+        if self.env.su or not any(
+            fname in vals
+            for vals in vals_list
+            for fname in self._CRM_SUBSCRIPTION_LISTS
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "The subscribed and unsubscribed types of a person follow their "
+                "subscriptions: subscribe or unsubscribe the person instead."
+            )
+        )
 
     def _crm_sync_subscribed_types(self):
         """Keep the searchable, groupable lists of subscribed and unsubscribed

@@ -1,8 +1,11 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, UserError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -38,6 +41,19 @@ class OnboardingCommon(TransactionCase):
         cls.fleet = cls.env["crm.interest"].create(
             {"name": "Fleet management", "applies_to": "company"}
         )
+
+    @classmethod
+    def _company_b(cls):
+        """A second company, with a CRM administrator of it only."""
+        company_b = cls.env["res.company"].create({"name": "Onboarding Company B"})
+        admin_b = new_test_user(
+            cls.env,
+            login="onb_crm_admin_b",
+            groups="crm_workflow_guide.crm_workflow_guide_group_admin",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        return company_b, admin_b
 
 
 @tagged("post_install", "-at_install")
@@ -282,6 +298,121 @@ class TestSegmentation(OnboardingCommon):
             self.fleet.unlink()
         self.assertTrue(self.newsletter.exists() and self.fleet.exists())
 
+    def test_subscription_lists_follow_the_subscriptions_only(self):
+        """Who is subscribed or unsubscribed comes from the subscriptions:
+        nobody writes it on the contact (write, create, default, copy)."""
+        unsubscribed = self._person("Un Subscribed", "unsubscribed")
+        reader = self._person("Reader", "subscribed")
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            unsubscribed.with_user(self.salesman).write(
+                {
+                    "crm_unsubscribed_type_ids": [(5, 0, 0)],
+                    "crm_subscribed_type_ids": [(4, self.newsletter.id)],
+                }
+            )
+        unsubscribed.invalidate_recordset()
+        self.assertEqual(unsubscribed.crm_unsubscribed_type_ids, self.newsletter)
+        self.assertFalse(unsubscribed.crm_subscribed_type_ids)
+        with self.assertRaises(AccessError):
+            Partner.create(
+                {
+                    "name": "Forged Reader",
+                    "crm_subscribed_type_ids": [(6, 0, self.newsletter.ids)],
+                }
+            )
+        with self.assertRaises(AccessError):
+            Partner.with_context(
+                default_crm_subscribed_type_ids=self.newsletter.ids
+            ).create({"name": "Forged Reader"})
+        self.assertFalse(Partner.search([("name", "=", "Forged Reader")]))
+        copy = reader.with_user(self.salesman).copy()
+        self.assertFalse(copy.crm_subscribed_type_ids, "no subscription, no consent")
+        self.assertEqual(reader.crm_subscribed_type_ids, self.newsletter)
+        call_list = (
+            self.env["crm.call.list"]
+            .with_user(self.salesman)
+            .create({"name": "Readers", "subscription_type_id": self.newsletter.id})
+        )
+        self.assertEqual(call_list._target_partners(), reader)
+
+    def test_used_configuration_counts_every_contact(self):
+        """Contacts of other companies and archived ones count when an
+        interest or a subscription type is deleted."""
+        __, admin_b = self._company_b()
+        used_elsewhere = self.env["res.partner"].create(
+            {
+                "name": "Company A Fleet",
+                "is_company": True,
+                "company_id": self.company.id,
+                "crm_interest_ids": [(6, 0, self.fleet.ids)],
+            }
+        )
+        archived_interest = self.env["crm.interest"].create({"name": "Archived use"})
+        archived = self.env["res.partner"].create(
+            {
+                "name": "Archived Fan",
+                "active": False,
+                "crm_interest_ids": [(6, 0, archived_interest.ids)],
+            }
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Company A Reader", "company_id": self.company.id}
+        )
+        self.env["crm.subscription"].create(
+            {"partner_id": person.id, "type_id": self.newsletter.id}
+        )
+        with self.assertRaises(UserError) as cm:
+            self.fleet.with_user(admin_b).unlink()
+        self.assertIn("archive them instead", str(cm.exception))
+        with self.assertRaises(UserError):
+            archived_interest.with_user(self.crm_admin).unlink()
+        with self.assertRaises(UserError) as cm:
+            self.newsletter.with_user(admin_b).unlink()
+        self.assertIn("archive the types instead", str(cm.exception))
+        self.assertEqual(used_elsewhere.crm_interest_ids, self.fleet)
+        self.assertEqual(archived.crm_interest_ids, archived_interest)
+        self.assertEqual(person.crm_subscription_ids.type_id, self.newsletter)
+
+    def test_consent_is_kept(self):
+        """A subscription is the proof of consent: not deleted, not moved to
+        another person or type, each change logged, never dated ahead."""
+        person = self._person("Kept Consent", "unsubscribed")
+        other = self._person("Other Person")
+        subscription = person.crm_subscription_ids
+        with self.assertRaises(UserError):
+            subscription.with_user(self.crm_admin).unlink()
+        self.assertTrue(subscription.exists())
+        self.assertEqual(person.crm_unsubscribed_type_ids, self.newsletter)
+        as_salesman = subscription.with_user(self.salesman)
+        other_type = self.env["crm.subscription.type"].create({"name": "Invitations"})
+        for vals in ({"partner_id": other.id}, {"type_id": other_type.id}):
+            with self.assertRaises(UserError):
+                as_salesman.write(vals)
+        subscription.invalidate_recordset()
+        self.assertEqual(subscription.partner_id, person)
+        self.assertEqual(subscription.type_id, self.newsletter)
+        self.assertFalse(other.crm_subscription_ids)
+        today = fields.Date.context_today(subscription)
+        with self.assertRaises(ValidationError):
+            as_salesman.write({"consent_date": today + timedelta(days=1)})
+        self.assertEqual(subscription.consent_date, today)
+        # unsubscribing again changes and logs nothing
+        last_week = today - timedelta(days=7)
+        subscription.consent_date = last_week
+        logs = len(person.message_ids)
+        self.assertIs(as_salesman.action_unsubscribe(), True)
+        as_salesman.write({"state": "unsubscribed", "consent_date": today})
+        self.assertEqual(subscription.consent_date, last_week)
+        self.assertEqual(len(person.message_ids), logs)
+        # a change of the consent is logged on the person
+        as_salesman.write({"source": "phone"})
+        self.assertEqual(len(person.message_ids), logs + 1)
+        self.assertIn("Unsubscribed from Test Newsletter", person.message_ids[0].body)
+        self.assertEqual(person.message_ids[0].author_id, self.salesman.partner_id)
+        self.assertIs(as_salesman.action_subscribe(), True)
+        self.assertIn("source: Phone", person.message_ids[0].body)
+
 
 @tagged("post_install", "-at_install")
 class TestCallList(OnboardingCommon):
@@ -431,6 +562,173 @@ class TestCallList(OnboardingCommon):
             other.with_user(self.salesman).action_schedule_calls()
         self.assertFalse(self._calls(other))
 
+    def test_runs_update_the_list_row(self):
+        """Each run writes the list's row first: of two runs at the same time,
+        the second's update waits for the first one, then fails with a
+        serialization error and Odoo runs it again on a fresh snapshot that
+        holds the first run's calls (locking the row is not enough in
+        REPEATABLE READ: the second run would create them all again)."""
+        call_list = self._list(assign_mode="user", assign_user_id=self.salesman.id)
+        for action in ("action_schedule_calls", "action_create_leads"):
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE crm_call_list SET write_date = '2000-01-01' WHERE id = %s",
+                [call_list.id],
+            )
+            getattr(call_list, action)()
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT write_date > '2000-01-01' FROM crm_call_list WHERE id = %s",
+                [call_list.id],
+            )
+            self.assertTrue(self.env.cr.fetchone()[0], action)
+
+    def test_only_the_list_ties_records_to_it(self):
+        """A salesman cannot tie their activities or leads to a list they may
+        not run (that list would skip those contacts)."""
+        other = (
+            self.env["crm.call.list"]
+            .with_user(self.other_salesman)
+            .create({"name": "Other's orphans", "partner_kind": "company"})
+        )
+        target = self.orphan.with_user(self.salesman)
+        activity_vals = {
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "res_id": target.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "user_id": self.salesman.id,
+        }
+        Activity = self.env["mail.activity"].with_user(self.salesman)
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            Activity.create({**activity_vals, "crm_call_list_id": other.id})
+        with self.assertRaises(AccessError):
+            Activity.with_context(default_crm_call_list_id=other.id).create(
+                activity_vals
+            )
+        with self.assertRaises(AccessError):
+            Lead.create(
+                {"name": "Fake", "partner_id": target.id, "crm_call_list_id": other.id}
+            )
+        activity = Activity.create(activity_vals)
+        lead = Lead.create({"name": "Mine", "partner_id": target.id})
+        for record in (activity, lead):
+            with self.assertRaises(AccessError):
+                record.write({"crm_call_list_id": other.id})
+        self.assertFalse(self._calls(other))
+        self.assertFalse(
+            self.env["crm.lead"].search([("crm_call_list_id", "=", other.id)])
+        )
+        other.action_schedule_calls()
+        self.assertIn(
+            self.orphan.id, self._calls(other).mapped("res_id"), "not blocked"
+        )
+        # the list's own actions still tie them, for who may run it
+        self.assertTrue(
+            self._list(
+                assign_mode="user", assign_user_id=self.salesman.id
+            ).action_create_leads()
+        )
+
+    def test_conditions_as_the_domain_editor_writes_them(self):
+        """Relative dates, the current user and periods, as Odoo's domain
+        editor and saved filters write them; no costly computation."""
+        mine = self.env["res.partner"].create(
+            {"name": "Mine Since Yesterday", "user_id": self.salesman.id}
+        )
+        for domain in (
+            "[('create_date', '>=', context_today().strftime('%Y-%m-%d'))]",
+            "[('create_date', '>=', (context_today() + relativedelta(days=-1))"
+            ".strftime('%Y-%m-%d'))]",
+            "[('create_date', '>=', datetime.datetime.combine(context_today() + "
+            "relativedelta(days=-1), datetime.time(0, 0, 0)).to_utc()"
+            ".strftime('%Y-%m-%d %H:%M:%S'))]",
+            "[('create_date', '>=', time.strftime('%Y-01-01'))]",
+        ):
+            call_list = self._list(
+                industry_ids=False,
+                filter_domain=domain[:-1] + ", ('user_id', '=', uid)]",
+            )
+            self.assertEqual(call_list._target_partners(), mine, domain)
+        for domain in (
+            "[('id', '=', 10**10**8)]",
+            "[('name', '=', 'x' * 1000000000)]",
+            "[('id', 'in', range(10**9))]",
+            "[('id', '=', 1 if uid else 2)]",
+        ):
+            with self.assertRaises(UserError) as cm:
+                self._list(name="Costly", filter_domain=domain)
+            self.assertIn("is not allowed", str(cm.exception), domain)
+        with self.assertRaises(UserError):
+            self._list(name="Costly", filter_domain="[('id', '=', time.sleep(60))]")
+        self.assertFalse(self.env["crm.call.list"].search([("name", "=", "Costly")]))
+
+    def test_several_lists_and_static_lists_of_one_company(self):
+        """A frozen list keeps and calls contacts of its own company only; its
+        count is what a run plans; several lists run at once."""
+        company_b, __ = self._company_b()
+        manager = new_test_user(
+            self.env,
+            login="onb_manager_ab",
+            groups="sales_team.group_sale_manager",
+            company_ids=[(6, 0, (self.company | company_b).ids)],
+        )
+        foreign = self.env["res.partner"].create(
+            {"name": "Company B Contact", "company_id": company_b.id}
+        )
+        archived = self.env["res.partner"].create(
+            {"name": "Archived Contact", "active": False}
+        )
+        CallList = (
+            self.env["crm.call.list"]
+            .with_user(manager)
+            .with_context(allowed_company_ids=(self.company | company_b).ids)
+        )
+        static = CallList.create(
+            {
+                "name": "Static",
+                "is_dynamic": False,
+                "assign_mode": "user",
+                "assign_user_id": manager.id,
+                "partner_ids": [(6, 0, (self.orphan | foreign | archived).ids)],
+            }
+        )
+        self.assertEqual(static.partner_count, 1)
+        dynamic = CallList.create(
+            {
+                "name": "Dynamic",
+                "partner_kind": "company",
+                "industry_ids": [(6, 0, self.transport.ids)],
+            }
+        )
+        result = (static | dynamic).action_schedule_calls()
+        self.assertEqual(self._calls(static).mapped("res_id"), self.orphan.ids)
+        self.assertEqual(len(self._calls(dynamic)), len(dynamic._target_partners()))
+        self.assertIn(
+            f"Calls planned: {1 + len(self._calls(dynamic))}.",
+            result["params"]["message"],
+        )
+        static.action_freeze()
+        static.invalidate_recordset()
+        self.assertEqual(
+            static.with_context(active_test=False).partner_ids, self.orphan | archived
+        )
+
+    def test_bad_assignee_and_delay(self):
+        portal = new_test_user(self.env, login="onb_portal", groups="base.group_portal")
+        for vals in (
+            {"assign_mode": "user", "assign_user_id": portal.id},
+            {"activity_delay": -1},
+            {"activity_delay": 2000000000},
+        ):
+            with self.assertRaises(ValidationError):
+                self._list(name="Refused", **vals)
+        self.assertFalse(self.env["crm.call.list"].search([("name", "=", "Refused")]))
+        call_list = self._list(activity_delay=3650)
+        with self.assertRaises(ValidationError):
+            call_list.write({"activity_delay": 3651})
+        self.assertEqual(call_list.activity_delay, 3650)
+
     def _queries(self, func):
         self.env.flush_all()
         start = self.env.cr.sql_log_count
@@ -556,3 +854,48 @@ class TestRoutineGuideAndQuestionnaire(OnboardingCommon):
         )
         with self.assertRaises(AccessError):
             questionnaire.with_user(self.salesman).read(["segmentation"])
+
+    def test_ambassador_opens_the_guide_the_first_time(self):
+        """The ambassador may not create guides, yet gets the company's guide
+        created from the template when opening it; another salesman does not."""
+        self.env["crm.routine.guide"].search([]).unlink()
+        Guide = self.env["crm.routine.guide"]
+        action = Guide.with_user(self.other_salesman).action_open_company_guide()
+        self.assertFalse(action.get("res_id"))
+        self.assertFalse(Guide.search([]))
+        self.company.crm_ambassador_id = self.salesman
+        action = Guide.with_user(self.salesman).action_open_company_guide()
+        guide = Guide.browse(action["res_id"])
+        self.assertEqual(guide.company_id, self.company)
+        self.assertIn("<h3>", guide.body)
+        self.assertEqual(guide.create_uid, self.salesman)
+        guide.with_user(self.salesman).write({"body": "<p>Ours</p>"})
+        with self.assertRaises(AccessError):
+            guide.with_user(self.salesman).create({"company_id": self.company.id})
+
+    def test_company_of_a_guide_is_kept(self):
+        """Neither the ambassador nor an administrator moves the company's
+        guide or questionnaire to another company; a salesman who is not the
+        ambassador is told who edits the guide."""
+        company_b, __ = self._company_b()
+        self.crm_admin.company_ids = [(4, company_b.id)]
+        self.company.crm_ambassador_id = self.salesman
+        self.env["crm.routine.guide"].search([]).unlink()
+        guide = self.env["crm.routine.guide"].create({"name": "Company A Guide"})
+        questionnaire = self.env["crm.config.questionnaire"].search(
+            [("company_id", "=", self.company.id)]
+        ) or self.env["crm.config.questionnaire"].create({})
+        for record, user in (
+            (guide, self.salesman),
+            (guide, self.crm_admin),
+            (questionnaire, self.crm_admin),
+        ):
+            with self.assertRaises(UserError) as cm:
+                record.with_user(user).write({"company_id": company_b.id})
+            self.assertIn("cannot be changed", str(cm.exception))
+            record.invalidate_recordset()
+            self.assertEqual(record.company_id, self.company)
+        with self.assertRaises(AccessError) as cm:
+            guide.with_user(self.other_salesman).write({"name": "Not mine"})
+        self.assertIn("Only the CRM ambassador", str(cm.exception))
+        self.assertEqual(guide.name, "Company A Guide")
