@@ -707,8 +707,9 @@ class SaleOrder(models.Model):
         if "default_guide_id" in context and not context["default_guide_id"]:
             # no guide by default (``False`` or ``0`` in the context): the
             # quotation follows its team's guide, or none if the user may say so
-            # (``create`` is called again without the default)
-            model = self.with_context(
+            # (``create`` is called again without the default: the key must go,
+            # which only a whole new context does)
+            model = self.with_context(  # pylint: disable=context-overridden
                 {k: v for k, v in context.items() if k != "default_guide_id"}
             )
             if self._guide_can_leave_guide():
