@@ -99,8 +99,10 @@ class CrmAdoptionReport(models.Model):
     company_id = fields.Many2one(
         "res.company",
         readonly=True,
-        help="Company of the opportunity, order or guide step; for calls, "
-        "meetings, e-mails and activities, the user's default company.",
+        help="Company of the record the figure is about: the opportunity, order "
+        "or guide step, the record a call, meeting or e-mail was logged on, the "
+        "opportunity or order an activity is on; the user's default company when "
+        "that record has none.",
     )
     date = fields.Date(readonly=True, help="Day the figures happened (UTC).")
     calls_logged = fields.Integer(
@@ -203,7 +205,8 @@ class CrmAdoptionReport(models.Model):
 
         return f"""
             WITH events AS (
-                SELECT u.id AS user_id, NULL::int AS company_id, m.date::date AS date,
+                SELECT u.id AS user_id, m.record_company_id AS company_id,
+                       m.date::date AS date,
                        {
             cols(
                 calls="(t.category = 'phonecall')::int",
@@ -216,7 +219,7 @@ class CrmAdoptionReport(models.Model):
                   JOIN res_users u ON u.partner_id = m.author_id
                  WHERE m.message_type = 'notification'
                 UNION ALL
-                SELECT u.id, NULL::int, m.date::date, {cols(emails="1")}
+                SELECT u.id, m.record_company_id, m.date::date, {cols(emails="1")}
                   FROM mail_message m
                   JOIN res_users u ON u.partner_id = m.author_id
                  WHERE m.model IN ('crm.lead', 'res.partner')
@@ -244,8 +247,12 @@ class CrmAdoptionReport(models.Model):
                  WHERE s.state = 'done' AND s.done_user_id IS NOT NULL
                    AND s.date_done IS NOT NULL
                 UNION ALL
-                SELECT a.user_id, NULL::int, a.date_deadline, {cols(overdue="1")}
+                SELECT a.user_id, coalesce(l.company_id, o.company_id),
+                       a.date_deadline, {cols(overdue="1")}
                   FROM mail_activity a
+                  LEFT JOIN crm_lead l ON a.res_model = 'crm.lead' AND l.id = a.res_id
+                  LEFT JOIN sale_order o
+                    ON a.res_model = 'sale.order' AND o.id = a.res_id
                  WHERE a.active AND a.user_id IS NOT NULL
                    AND a.date_deadline < (now() AT TIME ZONE 'UTC')::date
                 UNION ALL

@@ -17,17 +17,29 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-# what the conditions of a list may hold: values, dates and the current user
-# (as Odoo's domain editor writes them), no computation that could take the
-# server's time (10**10**8, "x" * 10**9)
+# what the conditions of a list may hold: values, dates and the current user's
+# id (as Odoo's domain editor writes them), no record (nothing to call a method
+# on) and no computation that could take the server's time (10**10**8,
+# "x" * 10**9)
 _DOMAIN_NODES = (
     ast.Expression, ast.List, ast.Tuple, ast.Constant, ast.Name, ast.Attribute,
     ast.Call, ast.keyword, ast.UnaryOp, ast.BinOp, ast.expr_context,
     ast.unaryop, ast.Add, ast.Sub,
 )  # fmt: skip
+#: the names a condition may use (see ``_filter_eval_context``)
+_DOMAIN_NAMES = frozenset(
+    {"uid", "company_id", "company_ids", "context_today", "datetime",
+     "relativedelta", "time", "True", "False", "None"}
+)  # fmt: skip
+#: the attributes a condition may read: dates and periods, nothing else
+_DOMAIN_ATTRIBUTES = frozenset(
+    {"datetime", "date", "time", "timedelta", "combine", "now", "today",
+     "strftime", "to_utc", "isoformat"}
+)  # fmt: skip
+_DOMAIN_MAX_LENGTH = 10000
 MAX_ACTIVITY_DELAY = 3650
 
 
@@ -151,11 +163,6 @@ class CrmCallList(models.Model):
     )
     lead_count = fields.Integer("Leads", compute="_compute_results")
 
-    @api.constrains("filter_domain")
-    def _check_filter_domain(self):
-        for call_list in self:
-            call_list._filter_domain()
-
     @api.constrains("activity_delay")
     def _check_activity_delay(self):
         if any(
@@ -168,6 +175,23 @@ class CrmCallList(models.Model):
                     max=MAX_ACTIVITY_DELAY,
                 )
             )
+
+    @api.constrains("company_id")
+    def _check_company_of_the_user(self):
+        """A list belongs to a company of the user who saves it (its
+        conditions run for that company's users)."""
+        if self.env.su:
+            return
+        for call_list in self:
+            if call_list.company_id not in self.env.user.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The call list %(name)s can only belong to one of your "
+                        "companies, which %(company)s is not.",
+                        name=call_list.name,
+                        company=call_list.company_id.name,
+                    )
+                )
 
     @api.constrains("assign_user_id")
     def _check_assign_user(self):
@@ -184,14 +208,34 @@ class CrmCallList(models.Model):
     def _filter_domain(self):
         self.ensure_one()
         source = (self.filter_domain or "").strip() or "[]"
+        if len(source) > _DOMAIN_MAX_LENGTH:
+            raise self._invalid_filter(
+                self.env._(
+                    "it is longer than %(max)s characters", max=_DOMAIN_MAX_LENGTH
+                )
+            )
         try:
             tree = ast.parse(source, mode="eval")
-        except SyntaxError as exc:
+            nodes = list(ast.walk(tree))
+        except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
             raise self._invalid_filter(exc) from exc
-        for node in ast.walk(tree):
-            if not isinstance(node, _DOMAIN_NODES) or (
-                isinstance(node, ast.BinOp)
-                and not isinstance(node.op, ast.Add | ast.Sub)
+        for node in nodes:
+            if (
+                not isinstance(node, _DOMAIN_NODES)
+                or (
+                    isinstance(node, ast.BinOp)
+                    and not isinstance(node.op, ast.Add | ast.Sub)
+                )
+                or (isinstance(node, ast.Name) and node.id not in _DOMAIN_NAMES)
+                or (
+                    isinstance(node, ast.Attribute)
+                    and node.attr not in _DOMAIN_ATTRIBUTES
+                )
+                or (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, int)
+                    and abs(node.value) > 10**12
+                )
             ):
                 raise UserError(
                     self.env._(
@@ -204,9 +248,24 @@ class CrmCallList(models.Model):
         try:
             domain = safe_eval(source, self._filter_eval_context())
             expression.expression(domain, self.env["res.partner"])
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 (any error: an invalid filter)
             raise self._invalid_filter(exc) from exc
         return domain
+
+    @api.constrains("filter_domain")
+    def _check_filter_domain(self):
+        """A condition that is not a valid filter on contacts (a wrong value
+        for a field, e.g. a date that is no date) is refused when saved, not
+        when the list is run."""
+        Partner = self.env["res.partner"]
+        for call_list in self.filtered("filter_domain"):
+            domain = call_list._filter_domain()
+            try:
+                # the database's refusal is the answer, not a server error
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                    Partner.search(domain, limit=1)
+            except Exception as exc:  # noqa: BLE001 (the database refused it)
+                raise ValidationError(str(call_list._invalid_filter(exc))) from exc
 
     def _invalid_filter(self, exc):
         return UserError(
@@ -227,7 +286,6 @@ class CrmCallList(models.Model):
             tz = pytz.utc
         return {
             "uid": self.env.uid,
-            "user": self.env["res.users"].browse(self.env.uid),
             "company_id": self.env.company.id,
             "company_ids": self.env.companies.ids,
             "context_today": lambda: fields.Date.context_today(self),
@@ -471,6 +529,8 @@ class CrmCallList(models.Model):
     def action_schedule_calls(self):
         """One call (the list's activity) for each contact of the list, in one
         batch; a contact with an open call of this list gets no second one."""
+        if not self:
+            return self._notify(self.env._("No call list was selected."))
         self.check_access("write")
         self._lock()
         planned = skipped = 0
@@ -496,7 +556,8 @@ class CrmCallList(models.Model):
             for (res_id,) in self.env.execute_query(
                 SQL(
                     """SELECT res_id FROM mail_activity
-                        WHERE crm_call_list_id = %s AND res_model = 'res.partner'""",
+                        WHERE crm_call_list_id = %s AND res_model = 'res.partner'
+                          AND active""",
                     self.id,
                 )
             )
@@ -541,6 +602,8 @@ class CrmCallList(models.Model):
         """One lead for each contact of the list, in one batch, assigned to
         the account's salesperson (or the chosen user), with the team's guide;
         a contact with an open lead of this list gets no second one."""
+        if not self:
+            return self._notify(self.env._("No call list was selected."))
         self.check_access("write")
         self._lock()
         created = skipped = 0

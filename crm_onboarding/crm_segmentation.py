@@ -350,6 +350,15 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     @api.model
+    def default_get(self, fields_list):
+        # no default (a user's saved default, ``ir.default``) makes a person
+        # subscribed or unsubscribed: only their subscriptions do
+        defaults = super().default_get(fields_list)
+        for fname in self._CRM_SUBSCRIPTION_LISTS:
+            defaults.pop(fname, None)
+        return defaults
+
+    @api.model
     def _crm_check_subscription_lists(self, vals_list):
         """The subscribed and unsubscribed types follow the person's
         subscriptions, the only proof of consent: nobody writes them."""
@@ -394,3 +403,39 @@ class ResPartner(models.Model):
                     "crm_unsubscribed_type_ids": [(6, 0, list(unsubscribed))],
                 }
             )
+
+
+class BasePartnerMergeAutomaticWizard(models.TransientModel):
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    def _update_foreign_keys(self, src_partners, dst_partner):
+        """Merging contacts merges their consents: where both have a
+        subscription of the same type, the kept contact keeps one, and a
+        withdrawal (unsubscribed) wins over a subscription, so that merging a
+        duplicate never selects again a person who unsubscribed."""
+        Subscription = self.env["crm.subscription"].sudo()
+        subs = Subscription.search(
+            [("partner_id", "in", (src_partners | dst_partner).ids)]
+        )
+        kept = {sub.type_id: sub for sub in subs if sub.partner_id == dst_partner}
+        doubles = Subscription
+        for sub in subs - Subscription.concat(*kept.values()):
+            mine = kept.get(sub.type_id)
+            if not mine:
+                kept[sub.type_id] = sub
+                continue
+            if sub.state == "unsubscribed" and mine.state == "subscribed":
+                mine.write(
+                    {
+                        "state": "unsubscribed",
+                        "consent_date": sub.consent_date,
+                        "source": sub.source,
+                    }
+                )
+            doubles |= sub
+        # the merged contact's own copies go (as the system: a subscription is
+        # otherwise never deleted); the others follow the contact
+        doubles.unlink()
+        result = super()._update_foreign_keys(src_partners, dst_partner)
+        dst_partner._crm_sync_subscribed_types()
+        return result

@@ -332,6 +332,48 @@ class TestAdoptionFigures(AdoptionCommon):
         self.assertEqual(figures["quality_record_count"], 4)
         self.assertAlmostEqual(figures["data_quality"], 75.0)
 
+    def test_figures_count_in_the_company_of_the_record(self):
+        """A user of two companies: a call, an e-mail and an overdue activity
+        on an opportunity of the second company count in that company, not
+        in the user's default one."""
+        company_b = self.env["res.company"].create({"name": "Adoption B"})
+        user = new_test_user(
+            self.env,
+            login="adoption_two_companies",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[(6, 0, (self.company | company_b).ids)],
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "In company B",
+                "type": "opportunity",
+                "user_id": user.id,
+                "team_id": False,
+                "company_id": company_b.id,
+            }
+        )
+        lead = lead.with_user(user).with_context(
+            allowed_company_ids=[self.company.id, company_b.id]
+        )
+        activity = lead.activity_schedule(
+            "mail.mail_activity_data_call", user_id=user.id
+        )
+        activity.action_feedback(feedback="Called")
+        lead.message_post(
+            body="Hello", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        lead.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            date_deadline=fields.Date.context_today(lead) - timedelta(days=1),
+        )
+        self._refresh()
+        in_b = self._figures(user, [("company_id", "=", company_b.id)])
+        in_default = self._figures(user, [("company_id", "=", self.company.id)])
+        for name in ("calls_logged", "emails_sent", "overdue_activities"):
+            self.assertEqual((in_b[name], in_default[name]), (1, 0), name)
+
 
 @tagged("post_install", "-at_install")
 class TestAdoptionRights(AdoptionCommon):
@@ -352,10 +394,19 @@ class TestAdoptionRights(AdoptionCommon):
             company_id=cls.company_2.id,
             company_ids=[(6, 0, cls.company_2.ids)],
         )
-        activity = cls.host.activity_schedule(
+        host_2 = cls.env["crm.lead"].create(
+            {
+                "name": "Host 2",
+                "type": "opportunity",
+                "team_id": False,
+                "user_id": cls.user_2.id,
+                "company_id": cls.company_2.id,
+            }
+        )
+        activity = host_2.activity_schedule(
             "mail.mail_activity_data_call", user_id=cls.user_2.id
         )
-        activity.with_user(cls.user_2).sudo().action_feedback()
+        activity.with_user(cls.user_2).action_feedback()
         cls.env["crm.adoption.report"]._refresh()
 
     def _visible_users(self, user):

@@ -336,6 +336,40 @@ class TestSegmentation(OnboardingCommon):
         )
         self.assertEqual(call_list._target_partners(), reader)
 
+    def test_no_saved_default_gives_consent(self):
+        """A user's saved default (``ir.default``) for the subscribed types
+        does not make new contacts subscribed."""
+        self.env["ir.default"].with_user(self.salesman).set(
+            "res.partner",
+            "crm_subscribed_type_ids",
+            self.newsletter.ids,
+            user_id=True,
+        )
+        forged = (
+            self.env["res.partner"].with_user(self.salesman).create({"name": "Forged"})
+        )
+        self.assertFalse(forged.crm_subscribed_type_ids)
+
+    def test_merging_contacts_keeps_the_withdrawal(self):
+        """Merging a person who unsubscribed with a duplicate who subscribed
+        to the same type keeps the withdrawal: the person is not called."""
+        unsubscribed = self._person("Jane Duplicate", "unsubscribed")
+        duplicate = self._person("Jane Duplicate", "subscribed")
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_context(
+                active_model="res.partner",
+                active_ids=(unsubscribed | duplicate).ids,
+            )
+            .create({})
+        )
+        wizard._merge((unsubscribed | duplicate).ids, duplicate, extra_checks=False)
+        self.assertFalse(unsubscribed.exists())
+        sub = duplicate.crm_subscription_ids
+        self.assertEqual((sub.type_id, sub.state), (self.newsletter, "unsubscribed"))
+        self.assertEqual(duplicate.crm_unsubscribed_type_ids, self.newsletter)
+        self.assertFalse(duplicate.crm_subscribed_type_ids)
+
     def test_used_configuration_counts_every_contact(self):
         """Contacts of other companies and archived ones count when an
         interest or a subscription type is deleted."""
@@ -662,6 +696,44 @@ class TestCallList(OnboardingCommon):
         with self.assertRaises(UserError):
             self._list(name="Costly", filter_domain="[('id', '=', time.sleep(60))]")
         self.assertFalse(self.env["crm.call.list"].search([("name", "=", "Costly")]))
+
+    def test_conditions_run_no_code(self):
+        """The conditions are values, dates and the current user's id: no
+        record to call a method on, no database access, no other name; a
+        value the database refuses is refused when saved."""
+        salesman = self.salesman
+        before = salesman.groups_id
+        for domain in (
+            "[('id', '!=', user.sudo().write({'groups_id': [(4, 1)]}))]",
+            "[('id', '=', uid.__class__)]",
+            "[('id', '=', context_today().__class__.__subclasses__())]",
+            "[('id', '=', datetime.datetime.now().__class__)]",
+            "[('id', '=', env.cr.execute('SELECT 1'))]",
+            "[('id', '=', datetime.sys)]",
+            "[('id', '=', " + "[" * 500 + "]" * 500 + ")]",
+            "[('id', '=', 1" + "+1" * 20000 + ")]",
+            "[('id', '=', 99999999999999999999999)]",
+        ):
+            with self.assertRaises(UserError) as cm:
+                self._list(name="Code", filter_domain=domain)
+            self.assertIn("conditions of the list", str(cm.exception), domain[:60])
+        with self.assertRaises(ValidationError) as cm:
+            self._list(name="Code", filter_domain="[('create_date', '=', 'garbage')]")
+        self.assertIn("not a valid filter", str(cm.exception))
+        self.assertFalse(self.env["crm.call.list"].search([("name", "=", "Code")]))
+        self.assertEqual(salesman.groups_id, before)
+        # a list stays in a company of its user
+        mine = self._list(name="Mine")
+        company_b = self.env["res.company"].create({"name": "Not Mine"})
+        with self.assertRaises(ValidationError):
+            mine.write({"company_id": company_b.id})
+        self.assertEqual(mine.company_id, self.env.company)
+        # nothing selected: a clear answer
+        empty = self.env["crm.call.list"].with_user(salesman)
+        self.assertEqual(
+            empty.action_schedule_calls()["params"]["message"],
+            "No call list was selected.",
+        )
 
     def test_several_lists_and_static_lists_of_one_company(self):
         """A frozen list keeps and calls contacts of its own company only; its
