@@ -6,6 +6,7 @@ then, in one batched action, a call for each or a lead for each."""
 
 import ast
 import datetime
+import re
 import time
 from collections import defaultdict
 from textwrap import shorten
@@ -40,6 +41,7 @@ _DOMAIN_ATTRIBUTES = frozenset(
      "strftime", "to_utc", "isoformat"}
 )  # fmt: skip
 _DOMAIN_MAX_LENGTH = 10000
+_FORMAT_WIDTH = re.compile(r"%[-_0^#]*[1-9]")
 MAX_ACTIVITY_DELAY = 3650
 
 
@@ -235,6 +237,12 @@ class CrmCallList(models.Model):
                     isinstance(node, ast.Constant)
                     and isinstance(node.value, int)
                     and abs(node.value) > 10**12
+                )
+                # a date format with a width (%999999999Y) would fill the memory
+                or (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and _FORMAT_WIDTH.search(node.value)
                 )
             ):
                 raise UserError(

@@ -713,6 +713,7 @@ class TestCallList(OnboardingCommon):
             "[('id', '=', " + "[" * 500 + "]" * 500 + ")]",
             "[('id', '=', 1" + "+1" * 20000 + ")]",
             "[('id', '=', 99999999999999999999999)]",
+            "[('name', '=', context_today().strftime('%999999999Y'))]",
         ):
             with self.assertRaises(UserError) as cm:
                 self._list(name="Code", filter_domain=domain)
