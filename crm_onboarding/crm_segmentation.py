@@ -352,9 +352,10 @@ class ResPartner(models.Model):
     @api.model
     def default_get(self, fields_list):
         # no default (a user's saved default, ``ir.default``) makes a person
-        # subscribed or unsubscribed: only their subscriptions do
+        # subscribed or unsubscribed, nor gives them a subscription: only a
+        # subscription recorded for them does
         defaults = super().default_get(fields_list)
-        for fname in self._CRM_SUBSCRIPTION_LISTS:
+        for fname in (*self._CRM_SUBSCRIPTION_LISTS, "crm_subscription_ids"):
             defaults.pop(fname, None)
         return defaults
 
