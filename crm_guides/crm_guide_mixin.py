@@ -1058,60 +1058,43 @@ class CrmGuideMixin(models.AbstractModel):
         state and plan the automatic ones, once (open activities are never
         duplicated). Batched: a constant number of queries for the recordset,
         plus what ``mail.activity.create`` does for the activities."""
-        RecordStep = self.env["crm.guide.record.step"].sudo()
-        steps = self.guide_stage_id.step_ids
-        # the rows the records have already (one plain query: the ORM's search
-        # costs more than the rest of a single move's lookups)
-        existing = []
-        if steps and self.ids:
-            RecordStep.flush_model(
-                ["res_model", "res_id", "step_id", "state", "activity_id"]
+        pairs = [(rec, step) for rec in self for step in rec.guide_stage_id.step_ids]
+        if pairs:
+            # optimistic: plan the automatic steps and insert every row at once;
+            # a record that had a row already (it came back to the stage) keeps
+            # it, and the activity planned for it goes, unless the row's own
+            # activity was cancelled (then it takes the new one)
+            to_plan = [(rec, step) for rec, step in pairs if step.auto_schedule]
+            activities = (
+                self._guide_create_activities(to_plan, notify=False)
+                if to_plan
+                else self.env["mail.activity"]
             )
-            existing = self.env.execute_query(
-                SQL(
-                    "SELECT id, res_id, step_id, state, activity_id FROM %s"
-                    " WHERE res_model = %s AND res_id IN %s AND step_id IN %s",
-                    SQL.identifier(RecordStep._table),
-                    self._name,
-                    tuple(self.ids),
-                    tuple(steps.ids),
+            planned = dict(
+                zip(
+                    ((rec.id, step.id) for rec, step in to_plan),
+                    activities,
+                    strict=True,
                 )
             )
-        auto_step_ids = set(steps.filtered("auto_schedule").ids)
-        # an open automatic step whose activity was cancelled is planned again
-        stale_ids = {
-            row_id
-            for row_id, _res_id, step_id, state, activity_id in existing
-            if state == engine.OPEN and not activity_id and step_id in auto_step_ids
-        }
-        stale = RecordStep.browse(sorted(stale_ids))
-        known = {
-            (res_id, step_id)
-            for row_id, res_id, step_id, _state, _activity_id in existing
-            if row_id not in stale_ids
-        }
-        to_plan, create_vals = [], []
-        for rec in self:
-            for step in rec.guide_stage_id.step_ids:
-                if (rec.id, step.id) in known:
-                    continue
-                if step.auto_schedule:
-                    to_plan.append((rec, step))
-                else:
-                    create_vals.append(rec._guide_prepare_record_step_vals(step))
-        if to_plan:
-            activities = self._guide_create_activities(to_plan)
-            stale_by_key = {(row.res_id, row.step_id.id): row for row in stale}
-            for (rec, step), activity in zip(to_plan, activities, strict=True):
-                row = stale_by_key.get((rec.id, step.id))
-                if row:
-                    row._link_activity(activity)
-                else:
-                    create_vals.append(
-                        rec._guide_prepare_record_step_vals(step, activity)
+            created = self._guide_insert_record_steps(
+                [
+                    rec._guide_prepare_record_step_vals(
+                        step, planned.get((rec.id, step.id))
                     )
-        if create_vals:
-            self._guide_create_record_steps(create_vals)
+                    for rec, step in pairs
+                ]
+            )
+            surplus = self.env["mail.activity"]
+            if len(created) < len(pairs):
+                surplus = self._guide_keep_existing_rows(
+                    pairs,
+                    {(res_id, step_id) for __, res_id, step_id in created},
+                    planned,
+                )
+            if surplus:
+                surplus.sudo().unlink()
+            (activities - surplus)._guide_notify_assignees()
         if touch:
             self.sudo().write({"guide_date_last_move": fields.Datetime.now()})
         self._guide_after_enter()
@@ -1170,8 +1153,16 @@ class CrmGuideMixin(models.AbstractModel):
         (blocked, next step) are invalidated.
         """
         RecordStep = self.env["crm.guide.record.step"].sudo()
+        return RecordStep.browse(
+            row_id for row_id, __, __ in self._guide_insert_record_steps(vals_list)
+        )
+
+    def _guide_insert_record_steps(self, vals_list):
+        """``[(id, res_id, step_id)]`` of the rows ``vals_list`` inserted (see
+        ``_guide_create_record_steps``)."""
+        RecordStep = self.env["crm.guide.record.step"].sudo()
         if not vals_list:
-            return RecordStep
+            return []
         now, uid = self.env.cr.now(), self.env.uid
         fnames = list(vals_list[0])
         # ids, numbers, booleans, dates and names: plain column values (False
@@ -1197,7 +1188,8 @@ class CrmGuideMixin(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 "INSERT INTO %s (%s) VALUES %s"
-                " ON CONFLICT (res_model, res_id, step_id) DO NOTHING RETURNING id",
+                " ON CONFLICT (res_model, res_id, step_id) DO NOTHING"
+                " RETURNING id, res_id, step_id",
                 SQL.identifier(RecordStep._table),
                 SQL(", ").join(
                     SQL.identifier(fname)
@@ -1213,13 +1205,45 @@ class CrmGuideMixin(models.AbstractModel):
                 rows,
             )
         )
-        created = RecordStep.browse(row[0] for row in self.env.cr.fetchall())
+        created = self.env.cr.fetchall()
         self.invalidate_recordset(["guide_record_step_ids"])
         with self.env.protecting([self._fields["guide_progress"]], self):
             self.modified(["guide_record_step_ids"])
         return created
 
-    def _guide_create_activities(self, record_steps):
+    def _guide_keep_existing_rows(self, pairs, created_keys, planned):
+        """Rows of ``pairs`` that existed already (not in ``created_keys``):
+        an open automatic step whose activity was cancelled takes the activity
+        just planned; the others keep theirs. Returns the activities planned
+        for nothing."""
+        missing = [
+            (rec, step) for rec, step in pairs if (rec.id, step.id) not in created_keys
+        ]
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", list({rec.id for rec, __ in missing})),
+                    ("step_id", "in", list({step.id for __, step in missing})),
+                ]
+            )
+        )
+        row_of = {(row.res_id, row.step_id.id): row for row in rows}
+        surplus = self.env["mail.activity"]
+        for rec, step in missing:
+            activity = planned.get((rec.id, step.id))
+            if not activity:
+                continue
+            row = row_of.get((rec.id, step.id))
+            if row and row.state == engine.OPEN and not row.activity_id:
+                row._link_activity(activity)
+            else:
+                surplus |= activity
+        return surplus
+
+    def _guide_create_activities(self, record_steps, notify=True):
         """Plan the activities of ``[(record, step), ...]`` in one create, as the
         current user (who may edit the records)."""
         today = fields.Date.context_today(self)
@@ -1233,7 +1257,8 @@ class CrmGuideMixin(models.AbstractModel):
             .create(vals_list)
             .with_env(self.env)
         )
-        activities._guide_notify_assignees()
+        if notify:
+            activities._guide_notify_assignees()
         return activities
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):

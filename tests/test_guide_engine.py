@@ -125,12 +125,14 @@ class TestGuideEngine(GuideCommon):
         self._rows(lead, self.step_follow).activity_id.unlink()
         lead.write({"stage_id": self.stage_quote.id})
         self.assertTrue(self._rows(lead, self.step_follow).activity_id)
-        # a done step is not planned again
+        # a done step is not planned again, and nothing stray is left
         self._rows(lead, self.step_follow).activity_id.action_done()
+        activities = self._guide_activities(lead)
         lead.write({"stage_id": self.stage_lead.id})
         lead.write({"stage_id": self.stage_quote.id})
         self.assertEqual(self._rows(lead, self.step_follow).state, "done")
         self.assertFalse(self._rows(lead, self.step_follow).activity_id)
+        self.assertEqual(self._guide_activities(lead), activities)
 
     def test_guide_stage_write_moves_the_record(self):
         lead = self._create_opportunities(1)
