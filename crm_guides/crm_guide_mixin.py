@@ -1137,29 +1137,23 @@ class CrmGuideMixin(models.AbstractModel):
             if (rec.id, step.id) not in known
         ]
         if create_vals:
-            records._guide_create_record_steps(create_vals)
+            records._guide_insert_record_steps(create_vals)
 
-    def _guide_create_record_steps(self, vals_list):
+    def _guide_insert_record_steps(self, vals_list):
         """Create the open rows ``vals_list`` of these records (complete
         values: see ``_guide_prepare_record_step_vals``), as the system:
-        salespeople never write rows.
+        salespeople never write rows. Returns ``[(id, res_id, step_id)]`` of
+        the rows inserted.
 
         One ``INSERT``: on a single move the ORM's ``create`` of two rows
         costs as much as the rest of the guide's work. Nothing on a row is
         computed (related values are given), no model extends its creation,
-        and a row that another transaction created meanwhile is kept
-        (``ON CONFLICT DO NOTHING`` on the unique key). Open rows change no
-        record's progress; the records' rows and what is computed from them
-        (blocked, next step) are invalidated.
+        and a row that exists already (the record came back to the stage, or
+        another transaction created it meanwhile) is kept (``ON CONFLICT DO
+        NOTHING`` on the unique key). Open rows change no record's progress;
+        the records' rows and what is computed from them (blocked, next step)
+        are invalidated.
         """
-        RecordStep = self.env["crm.guide.record.step"].sudo()
-        return RecordStep.browse(
-            row_id for row_id, __, __ in self._guide_insert_record_steps(vals_list)
-        )
-
-    def _guide_insert_record_steps(self, vals_list):
-        """``[(id, res_id, step_id)]`` of the rows ``vals_list`` inserted (see
-        ``_guide_create_record_steps``)."""
         RecordStep = self.env["crm.guide.record.step"].sudo()
         if not vals_list:
             return []

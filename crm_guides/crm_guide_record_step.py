@@ -449,7 +449,7 @@ class CrmGuideRecordStep(models.Model):
             if step.guide_id == rec.guide_id and (rec.id, step.id) not in known
         ]
         if create_vals:
-            records._guide_create_record_steps(create_vals)
+            records._guide_insert_record_steps(create_vals)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Missing Steps"),

@@ -58,6 +58,11 @@ class CrmGuide(models.Model):
                     )
                 )
 
+    def _guide_stage_in_state(self, state):
+        """The first stage of this quotation guide that orders enter in
+        ``state`` (Sent, the order stage), if any (none without a guide)."""
+        return self.guide_stage_ids.filtered(lambda gs: gs.order_state == state)[:1]
+
     def _guide_records_action(self):
         if self.res_model != "sale.order":
             return super()._guide_records_action()
@@ -339,9 +344,7 @@ class SaleOrder(models.Model):
     def _guide_order_stage(self):
         """The guide stage confirmed orders enter (post-sale follow-ups)."""
         self.ensure_one()
-        return self.guide_id.guide_stage_ids.filtered(
-            lambda gs: gs.order_state == "sale"
-        )[:1]
+        return self.guide_id._guide_stage_in_state("sale")
 
     def _guide_check_move(self, vals):
         if vals.get("guide_stage_id"):
@@ -379,9 +382,7 @@ class SaleOrder(models.Model):
         stage, if any."""
         target = self.env["crm.guide.stage"].browse(guide_stage_id)
         # the order stage of the guide the orders will follow (the target's)
-        order_stage = target.guide_id.guide_stage_ids.filtered(
-            lambda gs: gs.order_state == "sale"
-        )[:1]
+        order_stage = target.guide_id._guide_stage_in_state("sale")
         if not order_stage:
             return
         after_sale = not engine.is_forward(target._sort_key(), order_stage._sort_key())
@@ -513,9 +514,7 @@ class SaleOrder(models.Model):
         that state (Sent, the order stage)."""
         targets = {}
         for order in self.filtered("guide_id"):
-            target = order.guide_id.guide_stage_ids.filtered(
-                lambda gs, state=state or order.state: gs.order_state == state
-            )[:1]
+            target = order.guide_id._guide_stage_in_state(state or order.state)
             current = order.guide_stage_id
             if not target or target == current:
                 continue
