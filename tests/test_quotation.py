@@ -468,6 +468,45 @@ class TestQuoteToOrder(QuotationCommon):
         self.assertEqual((ready | blocked).mapped("state"), ["sent", "draft"])
         self.assertFalse(ready.opportunity_id.stage_id.is_won)
 
+    def test_customers_follow_their_orders_once(self):
+        """Quotations confirmed without being e-mailed: each customer follows
+        their own orders once (Odoo's rule; the addon subscribes them once per
+        customer for a batch)."""
+        other = self.env["res.partner"].create({"name": "Second Customer"})
+        customers = self.partner | other
+        orders = self.env["sale.order"]
+        for index, customer in enumerate((self.partner, other, other)):
+            order = self._quotation(self._lead(name=f"Unsent {index}"))
+            order.sudo().write({"guide_id": False, "partner_id": customer.id})
+            orders |= order
+        self.assertFalse(orders.message_partner_ids & customers)
+        orders.with_user(self.salesman).action_confirm()
+        self.env.invalidate_all()
+        self.assertEqual(orders.mapped("state"), ["sale"] * 3)
+        for order in orders:
+            followers = order.message_follower_ids.filtered(
+                lambda follower: follower.partner_id in customers
+            )
+            self.assertEqual(followers.partner_id, order.partner_id)
+            self.assertEqual(len(followers), 1)
+
+    def test_refused_confirmation_adds_no_follower(self):
+        order = self._quotation(self._lead())
+        order.sudo().guide_id = False
+        cancelled = self._quotation(self._lead(name="Cancelled"))
+        cancelled._action_cancel()
+        # no savepoint (``assertRaises`` would roll back): what was written
+        # before the refusal stays visible
+        try:
+            (order | cancelled).with_user(self.salesman).action_confirm()
+        except UserError:
+            pass
+        else:
+            self.fail("a cancelled order refuses the batch")
+        self.env.invalidate_all()
+        self.assertEqual(order.state, "draft")
+        self.assertNotIn(self.partner, order.message_partner_ids)
+
     def test_confirm_wins_opportunity_and_plans_post_sale(self):
         lead = self._lead()
         order = self._ready(self._quotation(lead))
