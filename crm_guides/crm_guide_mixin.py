@@ -923,9 +923,11 @@ class CrmGuideMixin(models.AbstractModel):
         for row in rows:
             closed[row.res_id].add(row.step_id.id)
         blocked = {}
+        required_of = {}  # the same stages for many records of a batch
         for rec_id, stages in gates.items():
-            stage_required = stages.step_ids.filtered("is_required")
-            missing = engine.missing_required_steps(stage_required.ids, closed[rec_id])
+            if stages not in required_of:
+                required_of[stages] = stages.step_ids.filtered("is_required").ids
+            missing = engine.missing_required_steps(required_of[stages], closed[rec_id])
             if missing:
                 blocked[rec_id] = self.env["crm.guide.step"].browse(missing)
         return blocked

@@ -431,19 +431,22 @@ class SaleOrder(models.Model):
         the current stage (the guide's first one if none) up to the order
         stage, or to the guide's end when it has none."""
         gates = {}
+        passed_from = {}  # (guide, current stage): the same for a whole batch
         for order in self:
             if not order.guide_id or order.state not in states:
                 continue
-            stages = order.guide_id.guide_stage_ids
-            current = order.guide_stage_id or stages[:1]
-            order_stage = order._guide_order_stage()
-            passed = stages.filtered(
-                lambda gs, c=current, o=order_stage: gs.is_blocking
-                and not engine.is_forward(gs._sort_key(), c._sort_key())
-                and (not o or engine.is_forward(gs._sort_key(), o._sort_key()))
-            )
-            if passed:
-                gates[order.id] = passed
+            key = (order.guide_id, order.guide_stage_id)
+            if key not in passed_from:
+                stages = order.guide_id.guide_stage_ids
+                current = order.guide_stage_id or stages[:1]
+                order_stage = order.guide_id._guide_stage_in_state("sale")
+                passed_from[key] = stages.filtered(
+                    lambda gs, c=current, o=order_stage: gs.is_blocking
+                    and not engine.is_forward(gs._sort_key(), c._sort_key())
+                    and (not o or engine.is_forward(gs._sort_key(), o._sort_key()))
+                )
+            if passed_from[key]:
+                gates[order.id] = passed_from[key]
         return gates
 
     def _guide_check_confirm(self, states=("draft", "sent")):
@@ -513,8 +516,12 @@ class SaleOrder(models.Model):
         state (``state`` if given): a later stage of its guide entered in
         that state (Sent, the order stage)."""
         targets = {}
+        in_state = {}  # (guide, state): the same for a whole batch
         for order in self.filtered("guide_id"):
-            target = order.guide_id._guide_stage_in_state(state or order.state)
+            key = (order.guide_id, state or order.state)
+            if key not in in_state:
+                in_state[key] = order.guide_id._guide_stage_in_state(key[1])
+            target = in_state[key]
             current = order.guide_stage_id
             if not target or target == current:
                 continue
