@@ -416,8 +416,63 @@ class CrmGuideMixin(models.AbstractModel):
         records = super().create(vals_list)
         entered = records.filtered("guide_stage_id")
         if entered:
+            entered._guide_check_created()
             entered._guide_enter_stage(touch=False)
         return records
+
+    def _guide_check_created(self):
+        """A record created (form, a kanban column, import, RPC) in a stage
+        after a blocking stage of its guide has not done that stage's required
+        steps: refused as moving there would be. Stages never refused (won)
+        and guide designers (importing a pipeline) excepted."""
+        if self._guide_can_leave_guide():
+            return
+        status_field = self._guide_stage_field or "guide_stage_id"
+        gates = {}
+        gates_of = {}  # per guide stage: the same for a whole batch
+        for rec in self:
+            stage = rec.guide_stage_id
+            if stage not in gates_of:
+                gates_of[stage] = (
+                    stage.guide_id.guide_stage_ids.filtered(
+                        lambda gs, s=stage: gs.is_blocking
+                        and engine.is_forward(gs._sort_key(), s._sort_key())
+                    )
+                    if not rec._guide_is_exempt_move(rec[status_field])
+                    else stage.browse()
+                )
+            if gates_of[stage]:
+                gates[rec.id] = gates_of[stage]
+        blocked = self._guide_blocked_moves(gates)
+        if not blocked:
+            return
+        lines = [
+            self.env._(
+                "- %(record)s: %(steps)s",
+                record=rec.display_name,
+                steps=format_list(
+                    self.env,
+                    [
+                        self.env._(
+                            "%(step)s (%(stage)s)",
+                            step=step.name,
+                            stage=step.guide_stage_id.name,
+                        )
+                        for step in blocked[rec.id]
+                    ],
+                ),
+            )
+            for rec in self.browse(list(blocked))
+        ]
+        raise UserError(
+            self.env._(
+                "These records cannot be created past a blocking stage of their "
+                "guide: a new record has not done its required steps. Create "
+                "them in an earlier stage and move them forward, or ask a guide "
+                "designer to import them.\n%(lines)s",
+                lines="\n".join(lines),
+            )
+        )
 
     def write(self, vals):
         if self.env.su and self.env.context.get("crm_workflow_guide_disable"):
@@ -464,6 +519,11 @@ class CrmGuideMixin(models.AbstractModel):
         ``write``); ``NO KEY UPDATE`` does not block foreign keys to them."""
         if not self.ids:
             return
+        if any(type(rec_id) is not int for rec_id in self.ids):
+            # ``True``, a list, a dict sent over RPC as ids
+            raise UserError(
+                self.env._("Records are given by their ids, whole numbers.")
+            )
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE",
@@ -1277,6 +1337,40 @@ class CrmGuideMixin(models.AbstractModel):
         for row, activity in zip(rows, activities, strict=True):
             row._link_activity(activity)
         return activities
+
+    def _guide_close_open_steps(self):
+        """The records are closed (won, cancelled): their open steps that
+        have an activity become not applicable and the activities go, as the
+        system (the caller may edit the records). Returns ``{record id: names
+        of the closed steps}`` for the caller's chatter note."""
+        rows = (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("state", "=", engine.OPEN),
+                    ("activity_id", "!=", False),
+                ]
+            )
+        )
+        if not rows:
+            return {}
+        closed = {
+            res_id: record_rows.mapped("name")
+            for res_id, record_rows in rows.grouped("res_id").items()
+        }
+        activities = rows.activity_id
+        rows.write(
+            {
+                "state": engine.NOT_APPLICABLE,
+                "date_done": fields.Datetime.now(),
+                "done_user_id": self.env.uid,
+            }
+        )
+        activities.sudo().unlink()
+        return closed
 
     def _guide_cancel_other_guides(self, old_guides):
         """The records switched guide: cancel the open steps (and their

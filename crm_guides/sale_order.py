@@ -193,7 +193,10 @@ class CrmLead(models.Model):
         """A quotation exists for these opportunities: their open steps that a
         quotation completes are done (by the system: it is a fact, whoever
         created the quotation)."""
-        if not self:
+        # only the opportunities the user may edit: a quotation linked to
+        # somebody else's opportunity changes nothing there
+        leads = self if self.env.su else self._filtered_access("write")
+        if not leads:
             return
         rows = (
             self.env["crm.guide.record.step"]
@@ -201,7 +204,7 @@ class CrmLead(models.Model):
             .search(
                 [
                     ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
+                    ("res_id", "in", leads.ids),
                     ("state", "=", engine.OPEN),
                     ("step_id.completed_by", "=", "sale.order"),
                 ]
@@ -215,8 +218,8 @@ class CrmLead(models.Model):
         with_activity = rows.filtered("activity_id")
         for row in with_activity:
             order = by_lead.get(row.res_id)
-            # as the system: whoever made the quotation, even for an
-            # opportunity they may not edit or a step assigned to another
+            # as the system: whoever made the quotation, even for a step
+            # assigned to another
             row.activity_id.sudo().action_feedback(
                 feedback=self.env._("Quotation %(order)s created.", order=order.name)
                 if order
@@ -331,8 +334,10 @@ class SaleOrder(models.Model):
             confirming = self.env.cr.cache.get(CONFIRMING, ())
             if all(order.id in confirming for order in self):
                 return True
-        return bool(target.order_state) and all(
-            order.state == target.order_state for order in self
+        # confirmed orders following their state into the order stage (a
+        # quotation's own moves, sending included, pass the gates)
+        return target.order_state == "sale" and all(
+            order.state == "sale" for order in self
         )
 
     @api.model
@@ -368,6 +373,18 @@ class SaleOrder(models.Model):
         scope = {"guide_id", self._guide_team_field, self._guide_company_field}
         if scope.isdisjoint(vals) or self._guide_can_leave_guide():
             return
+        if "guide_id" in vals and not vals["guide_id"]:
+            confirmed = self.filtered(
+                lambda order: order.guide_id and order.state == "sale"
+            )
+            if confirmed:
+                raise UserError(
+                    self.env._(
+                        "A confirmed order keeps its guide: its post-sale steps "
+                        "and its history follow it (%(orders)s).",
+                        orders=format_list(self.env, confirmed.mapped("display_name")),
+                    )
+                )
         predicted = self._guide_predict(vals)
         leaving = self.filtered(
             lambda order: order.guide_id and predicted[order.id][0] != order.guide_id
@@ -427,26 +444,26 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def _guide_confirm_gates(self, states=("draft", "sent")):
-        """``{order id: blocking guide stages a confirmation passes}``: from
-        the current stage (the guide's first one if none) up to the order
-        stage, or to the guide's end when it has none."""
+        """``{order id: blocking guide stages}`` a confirmation must have
+        passed: every blocking stage of the guide before its order stage (the
+        whole guide when it has none), wherever the quotation stands. A
+        quotation created, copied or imported in a later stage, e-mailed past
+        a blocking stage or set back to a quotation after its confirmation
+        still has them ahead of its order."""
         gates = {}
-        passed_from = {}  # (guide, current stage): the same for a whole batch
+        gates_of = {}  # per guide: the same for a whole batch
         for order in self:
             if not order.guide_id or order.state not in states:
                 continue
-            key = (order.guide_id, order.guide_stage_id)
-            if key not in passed_from:
-                stages = order.guide_id.guide_stage_ids
-                current = order.guide_stage_id or stages[:1]
-                order_stage = order.guide_id._guide_stage_in_state("sale")
-                passed_from[key] = stages.filtered(
-                    lambda gs, c=current, o=order_stage: gs.is_blocking
-                    and not engine.is_forward(gs._sort_key(), c._sort_key())
+            guide = order.guide_id
+            if guide not in gates_of:
+                order_stage = guide._guide_stage_in_state("sale")
+                gates_of[guide] = guide.guide_stage_ids.filtered(
+                    lambda gs, o=order_stage: gs.is_blocking
                     and (not o or engine.is_forward(gs._sort_key(), o._sort_key()))
                 )
-            if passed_from[key]:
-                gates[order.id] = passed_from[key]
+            if gates_of[guide]:
+                gates[order.id] = gates_of[guide]
         return gates
 
     def _guide_check_confirm(self, states=("draft", "sent")):
@@ -505,6 +522,8 @@ class SaleOrder(models.Model):
             result = super().write(vals)
         finally:
             confirming.difference_update(confirming_ids)
+        if vals.get("state") == "cancel":
+            self._guide_close_cancelled()
         if "state" in vals:
             self._guide_follow_state()
         if vals.get("opportunity_id"):
@@ -534,9 +553,34 @@ class SaleOrder(models.Model):
         return targets
 
     def _guide_follow_state(self):
-        """The guide follows the order's state forward: a stage entered in
-        that state (Sent, the order stage) is entered by itself."""
+        """The guide follows the order's state: a stage entered in that state
+        (Sent, the order stage) is entered by itself, unless a blocking stage
+        on the way has required steps open (the quotation is sent all the
+        same, its guide stage waits); a quotation again (cancelled, then set
+        back to draft) leaves the order stage for the stage of its state."""
         for target, orders in self._guide_state_targets().items():
+            if target.order_state != "sale":
+                vals = {"guide_stage_id": target.id}
+                blocked = orders._guide_blocked_moves(
+                    orders._guide_gate_stages(orders._guide_predict(vals), vals)
+                )
+                orders -= orders.browse(list(blocked))
+            if orders:
+                orders.write({"guide_stage_id": target.id})
+        back = {}
+        for order in self.filtered(
+            lambda o: o.guide_stage_id and o.state in ("draft", "sent")
+        ):
+            order_stage = order._guide_order_stage()
+            if order_stage and not engine.is_forward(
+                order.guide_stage_id._sort_key(), order_stage._sort_key()
+            ):
+                stages = order.guide_id.guide_stage_ids
+                target = order.guide_id._guide_stage_in_state(order.state)
+                target = target or stages[:1]
+                back.setdefault(target, self.browse())
+                back[target] |= order
+        for target, orders in back.items():
             orders.write({"guide_stage_id": target.id})
 
     def action_confirm(self):
@@ -636,19 +680,8 @@ class SaleOrder(models.Model):
             others._action_cancel()
         if not won:
             return
-        rows = (
-            self.env["crm.guide.record.step"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "crm.lead"),
-                    ("res_id", "in", won.ids),
-                    ("state", "=", engine.OPEN),
-                    ("activity_id", "!=", False),
-                ]
-            )
-        )
-        rows_by_lead = rows.grouped("res_id")
+        # the won write above already dated the opportunities' last guide move
+        closed = won._guide_close_open_steps()
         others_by_lead = others.grouped("opportunity_id")
         bodies = {}
         for lead in won:
@@ -656,11 +689,10 @@ class SaleOrder(models.Model):
             body = Markup("<p>%s</p>") % self.env._(
                 "Won: the order %(order)s was confirmed.", order=order.name
             )
-            lead_rows = rows_by_lead.get(lead.id)
-            if lead_rows:
+            if lead.id in closed:
                 body += Markup("<p>%s</p>") % self.env._(
                     "Guide activities closed: %(activities)s.",
-                    activities=_format_names(self.env, lead_rows.mapped("name")),
+                    activities=_format_names(self.env, closed[lead.id]),
                 )
             cancelled = others_by_lead.get(lead)
             if cancelled:
@@ -669,17 +701,6 @@ class SaleOrder(models.Model):
                     orders=_format_names(self.env, cancelled.mapped("name")),
                 )
             bodies[lead.id] = body
-        activities = rows.activity_id
-        # as the system (the user may edit the opportunities); the won write
-        # above already dated the opportunities' last guide move
-        rows.sudo().write(
-            {
-                "state": engine.NOT_APPLICABLE,
-                "date_done": fields.Datetime.now(),
-                "done_user_id": self.env.uid,
-            }
-        )
-        activities.sudo().unlink()
         won._message_log_batch(bodies)
 
     # ------------------------------------------------------------------
@@ -692,6 +713,23 @@ class SaleOrder(models.Model):
             return self._guide_offer_lost() or result
         return result
 
+    def _guide_close_cancelled(self):
+        """Cancelled quotations (by the user, or by the confirmation of
+        another quotation) keep no open guide activities: each closed step
+        is said in the chatter."""
+        closed = self.filtered("guide_id")._guide_close_open_steps()
+        if closed:
+            self.browse(list(closed))._message_log_batch(
+                {
+                    order_id: Markup("<p>%s</p>")
+                    % self.env._(
+                        "Guide activities closed: %(activities)s.",
+                        activities=_format_names(self.env, names),
+                    )
+                    for order_id, names in closed.items()
+                }
+            )
+
     def _guide_offer_lost(self):
         """Every quotation of the opportunity is cancelled: offer (never
         force) to mark it lost with a lost reason, in Odoo's lost dialog."""
@@ -699,10 +737,11 @@ class SaleOrder(models.Model):
         lead = self.opportunity_id
         if (
             not lead
+            or not lead.has_access("write")
             or not lead.active
             or lead.stage_id.is_won
-            or not lead.has_access("write")
-            or any(order.state != "cancel" for order in lead.order_ids)
+            # every quotation, also those of colleagues the user does not see
+            or any(order.state != "cancel" for order in lead.sudo().order_ids)
         ):
             return None
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -87,6 +87,36 @@ class TestGuideIntegrity(GuideCommon):
         ):
             self._refused(lead, vals, "Meet")
 
+    def test_created_past_a_blocking_stage(self):
+        """Creating an opportunity in a stage after a blocking one (a kanban
+        column's quick create, RPC, import) is refused as the move would be;
+        in the blocking stage itself, or won, it is not."""
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        vals = {"name": "Jump", "type": "opportunity", "team_id": self.team.id,
+                "user_id": self.salesman.id}  # fmt: skip
+        count = self.env["crm.lead"].search_count([])
+        # Odoo's assertRaises: the savepoint an RPC call's rollback would be
+        with self.assertRaises(UserError) as caught:
+            Lead.create({**vals, "stage_id": self.stage_quote.id})
+        self.assertRegex(str(caught.exception), "past a blocking stage(.|\n)*Meet")
+        result = Lead.load(
+            ["name", "type", "team_id/.id", "user_id/.id", "stage_id/.id"],
+            [["Imported", "opportunity", str(self.team.id), str(self.salesman.id),
+              str(self.stage_quote.id)]],
+        )  # fmt: skip
+        self.assertFalse(result["ids"])
+        self.assertIn("past a blocking stage", result["messages"][0]["message"])
+        self.assertEqual(self.env["crm.lead"].search_count([]), count)
+        at_gate = Lead.create({**vals, "stage_id": self.stage_meeting.id})
+        self.assertEqual(at_gate.guide_stage_id.stage_id, self.stage_meeting)
+        won = Lead.create({**vals, "stage_id": self.stage_won.id})
+        self.assertTrue(won.stage_id.is_won)
+        # a guide designer imports a pipeline as it stands
+        designer = Lead.with_user(self.manager).create(
+            {**vals, "stage_id": self.stage_quote.id}
+        )
+        self.assertEqual(designer.stage_id, self.stage_quote)
+
     def test_ids_are_ids(self):
         """True is not guide 1, nor 1.5 a stage."""
         lead = self._create_opportunities(1)

@@ -138,7 +138,10 @@ class TestGuidePrompt(GuideCommon):
 
     @users("guide_salesman")
     def test_after_the_last_stage_offer_won(self):
-        lead = self._create_opportunities(1, stage=self.stage_quote, env=self.env)
+        # set up past the blocking stage (a salesman could not create it there)
+        lead = self._create_opportunities(
+            1, stage=self.stage_quote, env=self.env(su=True)
+        ).with_env(self.env)
         follow = self._rows(lead, self.step_follow).with_env(self.env)
         prompt = self._prompt(follow.action_done())
         self.assertEqual(prompt.prompt_type, "finish")
@@ -154,6 +157,8 @@ class TestGuidePrompt(GuideCommon):
 
     @users("guide_salesman")
     def test_next_stage_after_the_last_marks_won(self):
-        leads = self._create_opportunities(2, stage=self.stage_quote, env=self.env)
+        leads = self._create_opportunities(
+            2, stage=self.stage_quote, env=self.env(su=True)
+        ).with_env(self.env)
         leads.action_guide_next_stage()
         self.assertEqual(leads.stage_id, self.stage_won)

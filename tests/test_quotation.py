@@ -451,7 +451,7 @@ class TestQuoteToOrder(QuotationCommon):
                 {"partner_id": self.partner.id, "order_line": line,
                  "guide_stage_id": self.order_stage.id}
             )  # fmt: skip
-        self.assertIn("Confirm the quotation", str(caught.exception))
+        self.assertIn("past a blocking stage", str(caught.exception))
         with self.assertRaises(GuideBlockedError):
             Order.create(
                 {"partner_id": self.partner.id, "order_line": line, "state": "sale"}
@@ -507,6 +507,150 @@ class TestQuoteToOrder(QuotationCommon):
         self.assertEqual(order.state, "draft")
         self.assertNotIn(self.partner, order.message_partner_ids)
 
+    def _negotiation(self):
+        """A stage after the blocking one, before the order stage."""
+        self.order_stage.sequence = 6
+        return self.env["crm.guide.stage"].create(
+            {"guide_id": self.quotation_guide.id, "sequence": 5,
+             "name": "Negotiation"}
+        )  # fmt: skip
+
+    def test_standing_past_the_gate_confirms_nothing(self):
+        """A quotation standing after the blocking stage without having
+        passed it (put there by a guide designer, or by any other way) is
+        not confirmed: confirming counts every blocking stage before the
+        order, wherever the quotation stands; a salesman cannot create it
+        there."""
+        negotiation = self._negotiation()
+        lead = self._lead()
+        context = lead.with_user(self.salesman).action_new_quotation()["context"]
+        vals = {"partner_id": self.partner.id, "guide_stage_id": negotiation.id,
+                "order_line": [(0, 0, {"product_id": self.product.id})]}  # fmt: skip
+        with self.assertRaises(UserError) as caught:
+            self.env["sale.order"].with_user(self.salesman).with_context(
+                **context
+            ).create(vals)
+        self.assertIn("past a blocking stage", str(caught.exception))
+        order = (
+            self.env["sale.order"].with_user(self.manager).with_context(**context)
+        ).create(vals)
+        self.assertEqual(order.guide_stage_id, negotiation)
+        with self.assertRaisesRegex(GuideBlockedError, "Confirm verbal acceptance"):
+            order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(lead.stage_id.is_won)
+        with self.assertRaises(UserError) as caught:
+            order.with_user(self.salesman).copy({"guide_stage_id": negotiation.id})
+        self.assertIn("past a blocking stage", str(caught.exception))
+
+    def test_sending_never_jumps_a_blocking_stage(self):
+        """A blocking stage before the stage entered when the quotation is
+        sent: the quotation is sent, its guide stage waits, and confirming
+        is refused until the stage's required step is closed."""
+        self.draft.is_blocking = True
+        check = self.env["crm.guide.step"].create(
+            {"guide_stage_id": self.draft.id, "name": "Check the credit",
+             "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+             "is_required": True}
+        )  # fmt: skip
+        order = self._quotation(self._lead())
+        order.with_user(self.salesman).action_quotation_sent()
+        self.assertEqual(order.state, "sent")
+        self.assertEqual(order.guide_stage_id, self.draft)
+        with self.assertRaisesRegex(GuideBlockedError, "Check the credit"):
+            order.with_user(self.salesman).write({"guide_stage_id": self.sent.id})
+        with self.assertRaisesRegex(GuideBlockedError, "Check the credit"):
+            order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sent")
+        rows = self._rows(order).filtered(lambda row: row.step_id == check)
+        rows.with_user(self.salesman).action_done()
+        order.with_user(self.salesman).write({"guide_stage_id": self.sent.id})
+        self.assertEqual(order.guide_stage_id, self.sent)
+
+    def test_quotation_again_leaves_the_order_stage(self):
+        """Cancelled, then set back to draft: the quotation leaves the order
+        stage, and confirming it again passes the blocking stage again."""
+        lead = self._lead()
+        order = self._ready(self._quotation(lead))
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.guide_stage_id, self.order_stage)
+        order.with_user(self.salesman).with_context(
+            disable_cancel_warning=True
+        ).action_cancel()
+        self.assertEqual(order.guide_stage_id, self.order_stage, "history kept")
+        order.with_user(self.salesman).action_draft()
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.guide_stage_id, self.draft)
+        self._step_row(order, "Confirm verbal acceptance").with_user(
+            self.salesman
+        ).action_reset()
+        with self.assertRaisesRegex(GuideBlockedError, "Confirm verbal acceptance"):
+            order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "draft")
+
+    def test_confirmed_order_guide_not_cleared(self):
+        order = self._ready(self._quotation(self._lead()))
+        order.with_user(self.salesman).action_confirm()
+        kickoff = self._step_row(order, "Kick-off call").activity_id
+        with self.assertRaisesRegex(UserError, "keeps its guide"):
+            order.with_user(self.salesman).write({"guide_id": False})
+        self.assertEqual(order.guide_id, self.quotation_guide)
+        self.assertTrue(kickoff.exists())
+        order.with_user(self.manager).write({"guide_id": False})
+        self.assertFalse(order.guide_id)
+
+    def test_other_salesmans_opportunity_untouched(self):
+        """Linking one's quotation to an opportunity one may not edit closes
+        none of its steps or activities and writes nothing in its chatter."""
+        lead = self._lead(user=self.other_salesman)
+        row = self._step_row(lead, "Create the quotation")
+        activity = row.activity_id
+        messages = lead.message_ids
+        self.assertFalse(lead.with_user(self.salesman).has_access("read"))
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .create(
+                {"partner_id": self.partner.id, "team_id": self.team.id,
+                 "opportunity_id": lead.id}
+            )
+        )  # fmt: skip
+        own = self._quotation(self._lead(name="Own"))
+        own.with_user(self.salesman).write({"opportunity_id": lead.id})
+        self.env.invalidate_all()
+        self.assertEqual(order.opportunity_id, lead)
+        self.assertEqual(row.state, "todo")
+        self.assertTrue(activity.exists())
+        self.assertEqual(lead.message_ids, messages)
+
+    def test_cancel_when_the_opportunity_is_another_salesmans(self):
+        """The salesman still cancels his own quotation; no lost offer for an
+        opportunity he may not edit, nor while a colleague's quotation he does
+        not see is open."""
+        lead = self._lead()
+        order = self._quotation(lead)
+        lead.user_id = self.other_salesman
+        result = order.with_user(self.salesman).action_cancel()
+        self.assertIs(result, True)
+        self.assertEqual(order.state, "cancel")
+        lead = self._lead(name="Shared deal")
+        mine = self._quotation(lead)
+        colleague = self._quotation(lead)
+        colleague.user_id = self.other_salesman
+        self.assertFalse(colleague.with_user(self.salesman).has_access("read"))
+        self.assertIs(mine.with_user(self.salesman).action_cancel(), True)
+        colleague.sudo().with_context(disable_cancel_warning=True).action_cancel()
+        mine.action_draft()
+        action = mine.with_user(self.salesman).action_cancel()
+        self.assertEqual(action["res_model"], "crm.lead.lost")
+
+    def test_bad_ids_are_refused_clearly(self):
+        for ids in ([True], [[1]]):
+            with self.assertRaisesRegex(UserError, "ids"):
+                self.env["sale.order"].with_user(self.salesman).browse(
+                    ids
+                ).action_confirm()
+
     def test_confirm_wins_opportunity_and_plans_post_sale(self):
         lead = self._lead()
         order = self._ready(self._quotation(lead))
@@ -545,8 +689,13 @@ class TestQuoteToOrder(QuotationCommon):
         self.company.crm_guide_cancel_other_quotations = True
         lead2 = self._lead(name="Second deal")
         third, fourth = self._quotation(lead2), self._quotation(lead2)
+        self.assertTrue(fourth.activity_ids, "its guide activities")
         self._ready(third).with_user(self.salesman).action_confirm()
         self.assertEqual(fourth.state, "cancel")
+        # a cancelled quotation leaves no guide activity to do
+        self.assertFalse(fourth.activity_ids)
+        self.assertEqual(self._step_row(fourth, "Send the quotation").state, "na")
+        self.assertIn("Send the quotation", fourth.message_ids[0].body)
 
     def test_email_ask_opens_composer(self):
         self.company.crm_guide_confirmation_email = "ask"
