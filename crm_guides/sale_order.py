@@ -470,11 +470,14 @@ class SaleOrder(models.Model):
         """Refuse, before anything is written, to confirm quotations while a
         blocking stage of their guide has required steps open; one refused
         quotation refuses the batch."""
+        blocked = self._guide_blocked_moves(self._guide_confirm_gates(states))
         if self.env.su:
             # the customer signing or paying online (portal flows run as the
-            # system): their acceptance is the confirmation
+            # system): their acceptance is the confirmation; what the guide
+            # still asked is said on the order, for the salesperson and team
+            if blocked:
+                self.browse(list(blocked))._guide_log_accepted_open(blocked)
             return
-        blocked = self._guide_blocked_moves(self._guide_confirm_gates(states))
         if blocked:
             raise self._guide_blocking_error(
                 blocked,
@@ -496,6 +499,31 @@ class SaleOrder(models.Model):
                     orders=format_list(self.env, empty.mapped("display_name")),
                 )
             )
+
+    def _guide_log_accepted_open(self, blocked):
+        """Orders confirmed by the customer online while required steps of
+        their guide were open (``blocked``: ``{order id: steps}``)."""
+        self._message_log_batch(
+            {
+                order.id: Markup("<p>%s</p>")
+                % self.env._(
+                    "Confirmed by the customer online while required steps of "
+                    "its guide were open: %(steps)s.",
+                    steps=format_list(
+                        self.env,
+                        [
+                            self.env._(
+                                "%(step)s (%(stage)s)",
+                                step=step.name,
+                                stage=step.guide_stage_id.name,
+                            )
+                            for step in blocked[order.id]
+                        ],
+                    ),
+                )
+                for order in self
+            }
+        )
 
     def write(self, vals):
         confirming_ids = []

@@ -768,6 +768,15 @@ class TestQuoteToOrder(QuotationCommon):
         order.sudo().action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.guide_stage_id, self.order_stage)
+        # what the guide still asked is said on the order
+        note = order.message_ids.filtered(lambda m: "online" in (m.body or ""))
+        self.assertEqual(len(note), 1, "the open required steps are said")
+        self.assertIn("Confirm verbal acceptance (Verbal acceptance)", note.body)
+        ready = self._ready(self._quotation(self._lead(name="Ready")))
+        ready.sudo().action_confirm()
+        self.assertFalse(
+            ready.message_ids.filtered(lambda m: "online" in (m.body or ""))
+        )
 
 
 @tagged("post_install", "-at_install")
