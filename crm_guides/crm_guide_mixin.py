@@ -446,24 +446,7 @@ class CrmGuideMixin(models.AbstractModel):
         blocked = self._guide_blocked_moves(gates)
         if not blocked:
             return
-        lines = [
-            self.env._(
-                "- %(record)s: %(steps)s",
-                record=rec.display_name,
-                steps=format_list(
-                    self.env,
-                    [
-                        self.env._(
-                            "%(step)s (%(stage)s)",
-                            step=step.name,
-                            stage=step.guide_stage_id.name,
-                        )
-                        for step in blocked[rec.id]
-                    ],
-                ),
-            )
-            for rec in self.browse(list(blocked))
-        ]
+        lines = self._guide_blocked_lines(blocked)
         raise UserError(
             self.env._(
                 "These records cannot be created past a blocking stage of their "
@@ -992,29 +975,38 @@ class CrmGuideMixin(models.AbstractModel):
                 blocked[rec_id] = self.env["crm.guide.step"].browse(missing)
         return blocked
 
+    def _guide_steps_label(self, steps):
+        """The steps named with their stages, as one list: "Meet (First
+        Meeting) and Quote (Proposal)"."""
+        return format_list(
+            self.env,
+            [
+                self.env._(
+                    "%(step)s (%(stage)s)",
+                    step=step.name,
+                    stage=step.guide_stage_id.name,
+                )
+                for step in steps
+            ],
+        )
+
+    def _guide_blocked_lines(self, blocked):
+        """One line per record of ``blocked`` (``{record id: steps}``)."""
+        return [
+            self.env._(
+                "- %(record)s: %(steps)s",
+                record=rec.display_name,
+                steps=self._guide_steps_label(blocked[rec.id]),
+            )
+            for rec in self.browse(list(blocked))
+        ]
+
     def _guide_blocking_error(self, blocked, leaving=False, intro=None):
         """The message of a refused move (and the action opening the missing
         steps), built apart from the rule. ``intro``: the model's own first
         sentence (e.g. quotations that cannot be confirmed)."""
         records = self.browse(list(blocked))
-        lines = [
-            self.env._(
-                "- %(record)s: %(steps)s",
-                record=rec.display_name,
-                steps=format_list(
-                    self.env,
-                    [
-                        self.env._(
-                            "%(step)s (%(stage)s)",
-                            step=step.name,
-                            stage=step.guide_stage_id.name,
-                        )
-                        for step in blocked[rec.id]
-                    ],
-                ),
-            )
-            for rec in records
-        ]
+        lines = self._guide_blocked_lines(blocked)
         if intro:
             message = "\n".join([intro, *lines])
         elif leaving:

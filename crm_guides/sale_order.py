@@ -509,17 +509,7 @@ class SaleOrder(models.Model):
                 % self.env._(
                     "Confirmed by the customer online while required steps of "
                     "its guide were open: %(steps)s.",
-                    steps=format_list(
-                        self.env,
-                        [
-                            self.env._(
-                                "%(step)s (%(stage)s)",
-                                step=step.name,
-                                stage=step.guide_stage_id.name,
-                            )
-                            for step in blocked[order.id]
-                        ],
-                    ),
+                    steps=self._guide_steps_label(blocked[order.id]),
                 )
                 for order in self
             }
@@ -596,16 +586,19 @@ class SaleOrder(models.Model):
             if orders:
                 orders.write({"guide_stage_id": target.id})
         back = {}
+        in_state = {}  # (guide, state): the same for a whole batch
         for order in self.filtered(
             lambda o: o.guide_stage_id and o.state in ("draft", "sent")
         ):
-            order_stage = order._guide_order_stage()
+            guide = order.guide_id
+            for state in ("sale", order.state):
+                if (guide, state) not in in_state:
+                    in_state[guide, state] = guide._guide_stage_in_state(state)
+            order_stage = in_state[guide, "sale"]
             if order_stage and not engine.is_forward(
                 order.guide_stage_id._sort_key(), order_stage._sort_key()
             ):
-                stages = order.guide_id.guide_stage_ids
-                target = order.guide_id._guide_stage_in_state(order.state)
-                target = target or stages[:1]
+                target = in_state[guide, order.state] or guide.guide_stage_ids[:1]
                 back.setdefault(target, self.browse())
                 back[target] |= order
         for target, orders in back.items():
