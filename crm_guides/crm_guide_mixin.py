@@ -420,17 +420,30 @@ class CrmGuideMixin(models.AbstractModel):
             entered._guide_enter_stage(touch=False)
         return records
 
-    def _guide_check_created(self):
-        """A record created (form, a kanban column, import, RPC) in a stage
-        after a blocking stage of its guide has not done that stage's required
-        steps: refused as moving there would be. Stages never refused (won)
-        and guide designers (importing a pipeline) excepted."""
-        if self._guide_can_leave_guide():
-            return
+    @api.model
+    @tools.ormcache()
+    def _guide_trigger_fields(self):
+        """Fields of this model whose change may recompute its guide or guide
+        stage: what they depend on, through the model's own computed fields
+        (the team computed from the customer or the salesperson, the company
+        from the team)."""
+        names, todo = set(), ["guide_id", "guide_stage_id"]
+        while todo:
+            field = self._fields[todo.pop()]
+            for path in self.pool.field_depends.get(field, ()):
+                name = path.split(".")[0]
+                if name in self._fields and name not in names:
+                    names.add(name)
+                    todo.append(name)
+        return frozenset(names - {"guide_id", "guide_stage_id"})
+
+    def _guide_gates_before_stage(self):
+        """``{record id: blocking stages of its guide before its guide
+        stage}``, none for a status never refused (won)."""
         status_field = self._guide_stage_field or "guide_stage_id"
         gates = {}
         gates_of = {}  # per guide stage: the same for a whole batch
-        for rec in self:
+        for rec in self.filtered("guide_stage_id"):
             stage = rec.guide_stage_id
             if stage not in gates_of:
                 gates_of[stage] = (
@@ -443,6 +456,45 @@ class CrmGuideMixin(models.AbstractModel):
                 )
             if gates_of[stage]:
                 gates[rec.id] = gates_of[stage]
+        return gates
+
+    def _guide_leaving_blocked(self, before):
+        """``{record id: required steps open}`` that keep these records in
+        the guide they had (``before``: ``{record id: (guide, guide stage)}``):
+        those of the blocking stage they stood in."""
+        return self._guide_blocked_moves(
+            {rec.id: before[rec.id][1] for rec in self if before[rec.id][1].is_blocking}
+        )
+
+    def _guide_check_recomputed(self, before):
+        """These records changed guide by a computation, not by a value the
+        user wrote (e.g. their team follows their new salesperson): a
+        salesperson cannot take them out of a guide that blocks them, nor
+        bring them into a guide past a blocking stage (the caller knows
+        whether the user may)."""
+        left = self.filtered(lambda rec: before[rec.id][0])
+        blocked = left._guide_leaving_blocked(before)
+        if blocked:
+            raise left._guide_blocking_error(blocked, leaving=True)
+        blocked = self._guide_blocked_moves(self._guide_gates_before_stage())
+        if blocked:
+            raise UserError(
+                self.env._(
+                    "These records cannot join their guide past a blocking stage: "
+                    "they have not done its required steps. Move them to an "
+                    "earlier stage first, or ask a guide designer.\n%(lines)s",
+                    lines="\n".join(self._guide_blocked_lines(blocked)),
+                )
+            )
+
+    def _guide_check_created(self):
+        """A record created (form, a kanban column, import, RPC) in a stage
+        after a blocking stage of its guide has not done that stage's required
+        steps: refused as moving there would be. Stages never refused (won)
+        and guide designers (importing a pipeline) excepted."""
+        if self._guide_can_leave_guide():
+            return
+        gates = self._guide_gates_before_stage()
         blocked = self._guide_blocked_moves(gates)
         if not blocked:
             return
@@ -466,7 +518,9 @@ class CrmGuideMixin(models.AbstractModel):
         self._guide_normalize_vals(vals)
         status_field = self._guide_stage_field or "guide_stage_id"
         watched = {status_field, "guide_id", "guide_stage_id", *self._guide_depends()}
-        if not self or watched.isdisjoint(vals):
+        if not self or (
+            watched.isdisjoint(vals) and self._guide_trigger_fields().isdisjoint(vals)
+        ):
             return super().write(vals)
         # two users moving the same record at once: the second waits, then
         # Odoo retries its request and it sees the first one's steps
@@ -475,22 +529,37 @@ class CrmGuideMixin(models.AbstractModel):
         # every rule is checked before anything is written
         self._guide_check_move(vals)
         before = {rec.id: (rec.guide_id, rec.guide_stage_id) for rec in self}
+        scope = {"guide_id", self._guide_team_field, self._guide_company_field}
+        expected = (
+            {rec_id: guide for rec_id, (guide, __) in self._guide_predict(vals).items()}
+            if scope & set(vals)
+            else {rec_id: guide for rec_id, (guide, __) in before.items()}
+        )
         moving = status_field in vals
         if moving:
             # the move is the guide's progress: one write, not two
             vals["guide_date_last_move"] = fields.Datetime.now()
         result = super().write(vals)
+        # the user may have given the records away (another salesperson):
+        # what follows the write is done all the same, as the user
+        given_away = (self._guide_trigger_fields() - watched) & set(vals)
+        records = self.sudo() if given_away else self
+        # a guide changed by a computation (the team follows the customer or
+        # the salesperson, the company the team): the same rules
+        recomputed = records.filtered(lambda rec: rec.guide_id != expected[rec.id])
+        if recomputed and not self._guide_can_leave_guide():
+            recomputed._guide_check_recomputed(before)
         company_field = self._guide_company_field
         if company_field and company_field in vals:
-            self.filtered("guide_id")._guide_sync_row_companies()
-        switched = self.filtered(
+            records.filtered("guide_id")._guide_sync_row_companies()
+        switched = records.filtered(
             lambda rec: before[rec.id][0] and rec.guide_id != before[rec.id][0]
         )
         if switched:
             switched._guide_cancel_other_guides(
                 {rec.id: before[rec.id][0] for rec in switched}
             )
-        entered = self.filtered(
+        entered = records.filtered(
             lambda rec: rec.guide_stage_id and rec.guide_stage_id != before[rec.id][1]
         )
         if entered:
@@ -502,11 +571,7 @@ class CrmGuideMixin(models.AbstractModel):
         ``write``); ``NO KEY UPDATE`` does not block foreign keys to them."""
         if not self.ids:
             return
-        if any(type(rec_id) is not int for rec_id in self.ids):
-            # ``True``, a list, a dict sent over RPC as ids
-            raise UserError(
-                self.env._("Records are given by their ids, whole numbers.")
-            )
+        self._guide_check_ids()
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE",
@@ -514,6 +579,14 @@ class CrmGuideMixin(models.AbstractModel):
                 tuple(self.ids),
             )
         )
+
+    def _guide_check_ids(self):
+        """``True``, a list or a dict sent over RPC as ids: a clear error
+        instead of a database error."""
+        if any(type(rec_id) is not int for rec_id in self._ids):
+            raise UserError(
+                self.env._("Records are given by their ids, whole numbers.")
+            )
 
     def _guide_sync_row_companies(self):
         """A record step follows its record's company, so the users of the
@@ -1479,6 +1552,7 @@ class CrmGuideMixin(models.AbstractModel):
         """Move each record to the next stage of its guide (the guide's own
         checks apply, e.g. a blocking stage). After the last stage, finish
         (e.g. mark won) where the model knows how."""
+        self._guide_check_ids()
         status_field = self._guide_stage_field or "guide_stage_id"
         groups = defaultdict(lambda: self.browse())
         finishing = self.browse()

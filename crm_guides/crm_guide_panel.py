@@ -17,6 +17,7 @@ class CrmGuideMixin(models.AbstractModel):
         and documents of the guide with what the current user may do on each,
         and the next stage (or what comes after the last one)."""
         self.ensure_one()
+        self._guide_check_ids()
         self.check_access("read")
         guide = self.guide_id
         if not guide:

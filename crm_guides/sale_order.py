@@ -374,24 +374,37 @@ class SaleOrder(models.Model):
         if scope.isdisjoint(vals) or self._guide_can_leave_guide():
             return
         if "guide_id" in vals and not vals["guide_id"]:
-            confirmed = self.filtered(
-                lambda order: order.guide_id and order.state == "sale"
-            )
-            if confirmed:
+            # as at creation: a salesperson's quotation follows its guide, and
+            # a confirmed order keeps it (its post-sale steps, its history)
+            guided = self.filtered("guide_id")
+            if guided:
                 raise UserError(
                     self.env._(
-                        "A confirmed order keeps its guide: its post-sale steps "
-                        "and its history follow it (%(orders)s).",
-                        orders=format_list(self.env, confirmed.mapped("display_name")),
+                        "Quotations and orders keep their guide: only guide "
+                        "designers and sales managers can take them out of it "
+                        "(%(orders)s).",
+                        orders=format_list(self.env, guided.mapped("display_name")),
                     )
                 )
         predicted = self._guide_predict(vals)
         leaving = self.filtered(
             lambda order: order.guide_id and predicted[order.id][0] != order.guide_id
         )
-        blocked = leaving._guide_blocked_moves(leaving._guide_confirm_gates())
+        # a cancelled quotation may become a quotation again
+        blocked = leaving._guide_blocked_moves(
+            leaving._guide_confirm_gates(states=("draft", "sent", "cancel"))
+        )
         if blocked:
             raise leaving._guide_blocking_error(blocked, leaving=True)
+
+    def _guide_leaving_blocked(self, before):
+        # a quotation is kept by every blocking stage before its order stage
+        return self._guide_blocked_moves(
+            self._guide_confirm_gates(
+                states=("draft", "sent", "cancel"),
+                guides={order.id: before[order.id][0] for order in self},
+            )
+        )
 
     def _guide_check_order_stage(self, guide_stage_id, state=None):
         """Only confirming brings a quotation to the order stage (and after);
@@ -429,6 +442,7 @@ class SaleOrder(models.Model):
         """The stage after the last quotation stage is the order: moving there
         is confirming the quotation (the guide's check, the won opportunity,
         the confirmation e-mail)."""
+        self._guide_check_ids()
         confirming = self.filtered(
             lambda order: order.state in ("draft", "sent")
             and order._guide_next_guide_stage()
@@ -443,19 +457,20 @@ class SaleOrder(models.Model):
     # Confirmation
     # ------------------------------------------------------------------
 
-    def _guide_confirm_gates(self, states=("draft", "sent")):
+    def _guide_confirm_gates(self, states=("draft", "sent"), guides=None):
         """``{order id: blocking guide stages}`` a confirmation must have
         passed: every blocking stage of the guide before its order stage (the
         whole guide when it has none), wherever the quotation stands. A
         quotation created, copied or imported in a later stage, e-mailed past
         a blocking stage or set back to a quotation after its confirmation
-        still has them ahead of its order."""
+        still has them ahead of its order. ``guides``: ``{order id: guide}``
+        to use instead of the orders' own."""
         gates = {}
         gates_of = {}  # per guide: the same for a whole batch
         for order in self:
-            if not order.guide_id or order.state not in states:
+            guide = guides[order.id] if guides is not None else order.guide_id
+            if not guide or order.state not in states:
                 continue
-            guide = order.guide_id
             if guide not in gates_of:
                 order_stage = guide._guide_stage_in_state("sale")
                 gates_of[guide] = guide.guide_stage_ids.filtered(

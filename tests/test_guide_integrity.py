@@ -117,6 +117,31 @@ class TestGuideIntegrity(GuideCommon):
         )
         self.assertEqual(designer.stage_id, self.stage_quote)
 
+    def test_guide_not_joined_past_a_gate_by_a_recomputed_team(self):
+        """crm recomputes a lead's team when it becomes an opportunity (and
+        when its salesperson changes): joining a guide that way past a
+        blocking stage is refused as creating it there would be."""
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {"name": "Lead", "type": "lead", "team_id": self.other_team.id,
+                 "user_id": self.salesman.id, "stage_id": self.stage_quote.id}
+            )
+        )  # fmt: skip
+        self.assertFalse(lead.guide_id)
+        with self.assertRaises(UserError) as caught:
+            lead.with_user(self.salesman).write({"type": "opportunity"})
+        self.assertIn("join their guide past a blocking stage", str(caught.exception))
+        self.env.invalidate_all()
+        self.assertEqual((lead.type, lead.team_id), ("lead", self.other_team))
+        self.assertFalse(self._rows(lead))
+        # in the guide's first stage it joins, its steps planned
+        lead.stage_id = self.stage_lead
+        lead.with_user(self.salesman).write({"type": "opportunity"})
+        self.assertEqual(lead.guide_id, self.guide)
+        self.assertTrue(self._rows(lead, self.step_qualify).activity_id)
+
     def test_ids_are_ids(self):
         """True is not guide 1, nor 1.5 a stage."""
         lead = self._create_opportunities(1)

@@ -240,8 +240,11 @@ class TestQuotationGuide(QuotationCommon):
         """Clearing or switching the guide, or creating the quotation without
         one, would let a salesman confirm past the blocking stage."""
         order = self._quotation(self._lead())
-        for vals in ({"guide_id": False}, {"team_id": False}):
-            with self.assertRaises(GuideBlockedError):
+        for vals, error in (
+            ({"guide_id": False}, UserError),
+            ({"team_id": False}, GuideBlockedError),
+        ):
+            with self.assertRaises(error):
                 order.with_user(self.salesman).write(vals)
             self.assertEqual(order.guide_id, self.quotation_guide)
         context = self._lead().with_user(self.salesman).action_new_quotation()
@@ -592,7 +595,7 @@ class TestQuoteToOrder(QuotationCommon):
         order = self._ready(self._quotation(self._lead()))
         order.with_user(self.salesman).action_confirm()
         kickoff = self._step_row(order, "Kick-off call").activity_id
-        with self.assertRaisesRegex(UserError, "keeps its guide"):
+        with self.assertRaisesRegex(UserError, "keep their guide"):
             order.with_user(self.salesman).write({"guide_id": False})
         self.assertEqual(order.guide_id, self.quotation_guide)
         self.assertTrue(kickoff.exists())
@@ -645,11 +648,53 @@ class TestQuoteToOrder(QuotationCommon):
         self.assertEqual(action["res_model"], "crm.lead.lost")
 
     def test_bad_ids_are_refused_clearly(self):
+        Order = self.env["sale.order"].with_user(self.salesman)
         for ids in ([True], [[1]]):
-            with self.assertRaisesRegex(UserError, "ids"):
-                self.env["sale.order"].with_user(self.salesman).browse(
-                    ids
-                ).action_confirm()
+            for method in ("action_confirm", "action_guide_next_stage"):
+                with self.assertRaisesRegex(UserError, "ids"):
+                    getattr(Order.browse(ids), method)()
+        with self.assertRaisesRegex(UserError, "ids"):
+            Order.browse([True]).guide_get_panel_data()
+
+    def test_guide_not_left_by_a_recomputed_team(self):
+        """Odoo recomputes a quotation's team from its salesperson (and
+        customer): a blocked quotation does not leave its guide that way."""
+        outsider = new_test_user(
+            self.env, login="q_outsider", groups="sales_team.group_sale_salesman"
+        )
+        self.env["crm.team"].create(
+            {"name": "Unguided Quote Team", "member_ids": [(6, 0, outsider.ids)]}
+        )
+        order = self._quotation(self._lead())
+        activities = order.activity_ids
+        with self.assertRaises(GuideBlockedError):
+            order.with_user(self.salesman).write({"user_id": outsider.id})
+        self.env.invalidate_all()
+        self.assertEqual(
+            (order.user_id, order.team_id, order.guide_id),
+            (self.salesman, self.team, self.quotation_guide),
+        )
+        self.assertEqual(order.activity_ids, activities)
+        # past its gate, it may follow its new team (which has no guide)
+        ready = self._ready(self._quotation(self._lead(name="Ready")))
+        ready.with_user(self.salesman).write({"user_id": outsider.id})
+        self.assertFalse(ready.guide_id)
+
+    def test_cancelled_or_confirmed_keeps_its_guide(self):
+        """Cancel, clear the guide, back to draft, confirm: the guide cannot
+        be cleared on the way, nor after writing a confirmed order back."""
+        order = self._quotation(self._lead())
+        order.with_user(self.salesman).with_context(
+            disable_cancel_warning=True
+        ).action_cancel()
+        with self.assertRaisesRegex(UserError, "keep their guide"):
+            order.with_user(self.salesman).write({"guide_id": False})
+        confirmed = self._ready(self._quotation(self._lead(name="Confirmed")))
+        confirmed.with_user(self.salesman).action_confirm()
+        confirmed.with_user(self.salesman).write({"state": "draft"})
+        with self.assertRaisesRegex(UserError, "keep their guide"):
+            confirmed.with_user(self.salesman).write({"guide_id": False})
+        self.assertEqual(confirmed.guide_id, self.quotation_guide)
 
     def test_confirm_wins_opportunity_and_plans_post_sale(self):
         lead = self._lead()
