@@ -423,11 +423,11 @@ class CrmGuideMixin(models.AbstractModel):
     @api.model
     @tools.ormcache()
     def _guide_trigger_fields(self):
-        """Fields of this model whose change may recompute its guide or guide
-        stage: what they depend on, through the model's own computed fields
-        (the team computed from the customer or the salesperson, the company
-        from the team)."""
-        names, todo = set(), ["guide_id", "guide_stage_id"]
+        """Fields of this model whose change may recompute its guide: what
+        it depends on, through the model's own computed fields (the team
+        computed from the customer or the salesperson, the company from the
+        team). The guide stage follows the guide and the status field."""
+        names, todo = set(), ["guide_id"]
         while todo:
             field = self._fields[todo.pop()]
             for path in self.pool.field_depends.get(field, ()):
@@ -435,7 +435,7 @@ class CrmGuideMixin(models.AbstractModel):
                 if name in self._fields and name not in names:
                     names.add(name)
                     todo.append(name)
-        return frozenset(names - {"guide_id", "guide_stage_id"})
+        return frozenset(names - {"guide_id"})
 
     def _guide_gates_before_stage(self):
         """``{record id: blocking stages of its guide before its guide
@@ -529,12 +529,16 @@ class CrmGuideMixin(models.AbstractModel):
         # every rule is checked before anything is written
         self._guide_check_move(vals)
         before = {rec.id: (rec.guide_id, rec.guide_stage_id) for rec in self}
-        scope = {"guide_id", self._guide_team_field, self._guide_company_field}
-        expected = (
-            {rec_id: guide for rec_id, (guide, __) in self._guide_predict(vals).items()}
-            if scope & set(vals)
-            else {rec_id: guide for rec_id, (guide, __) in before.items()}
-        )
+        triggers = self._guide_trigger_fields()
+        expected = None
+        if "guide_id" in vals or not triggers.isdisjoint(vals):
+            # the guide may change: as predicted, or by a computation
+            scope = {"guide_id", self._guide_team_field, self._guide_company_field}
+            expected = (
+                {rec_id: g for rec_id, (g, __) in self._guide_predict(vals).items()}
+                if scope & set(vals)
+                else {rec_id: guide for rec_id, (guide, __) in before.items()}
+            )
         moving = status_field in vals
         if moving:
             # the move is the guide's progress: one write, not two
@@ -542,13 +546,13 @@ class CrmGuideMixin(models.AbstractModel):
         result = super().write(vals)
         # the user may have given the records away (another salesperson):
         # what follows the write is done all the same, as the user
-        given_away = (self._guide_trigger_fields() - watched) & set(vals)
-        records = self.sudo() if given_away else self
-        # a guide changed by a computation (the team follows the customer or
-        # the salesperson, the company the team): the same rules
-        recomputed = records.filtered(lambda rec: rec.guide_id != expected[rec.id])
-        if recomputed and not self._guide_can_leave_guide():
-            recomputed._guide_check_recomputed(before)
+        records = self.sudo() if (triggers - watched) & set(vals) else self
+        if expected is not None:
+            # a guide changed by a computation (the team follows the customer
+            # or the salesperson, the company the team): the same rules
+            recomputed = records.filtered(lambda rec: rec.guide_id != expected[rec.id])
+            if recomputed and not self._guide_can_leave_guide():
+                recomputed._guide_check_recomputed(before)
         company_field = self._guide_company_field
         if company_field and company_field in vals:
             records.filtered("guide_id")._guide_sync_row_companies()
