@@ -744,6 +744,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def action_cancel(self):
+        self._guide_check_ids()
         result = super().action_cancel()
         if result is True and len(self) == 1 and not self.env.su:
             return self._guide_offer_lost() or result

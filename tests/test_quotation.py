@@ -650,7 +650,11 @@ class TestQuoteToOrder(QuotationCommon):
     def test_bad_ids_are_refused_clearly(self):
         Order = self.env["sale.order"].with_user(self.salesman)
         for ids in ([True], [[1]]):
-            for method in ("action_confirm", "action_guide_next_stage"):
+            for method in (
+                "action_confirm",
+                "action_guide_next_stage",
+                "action_cancel",
+            ):
                 with self.assertRaisesRegex(UserError, "ids"):
                     getattr(Order.browse(ids), method)()
         with self.assertRaisesRegex(UserError, "ids"):
