@@ -218,7 +218,21 @@ class CrmGuideMixin(models.AbstractModel):
             return
         guides = self._guide_candidates()
         for rec in todo:
-            rec.guide_id = next((g for g in guides if rec._guide_matches(g)), False)
+            rec.guide_id = rec._guide_first_match(guides)
+
+    def _guide_first_match(self, guides, team=None, company=None):
+        """The first of ``guides`` this record may follow; a record that lost
+        its company keeps its own guide when no guide without company serves
+        it (crm empties the company of an opportunity unassigned in a team
+        without company: it stays in its workflow)."""
+        guide = next(
+            (g for g in guides if self._guide_matches(g, team, company)),
+            self.env["crm.guide"],
+        )
+        if not guide and self.guide_id:
+            if self._guide_matches(self.guide_id, team, company, keeping=True):
+                return self.guide_id
+        return guide
 
     @api.model
     def _guide_candidates(self):
@@ -475,7 +489,20 @@ class CrmGuideMixin(models.AbstractModel):
         left = self.filtered(lambda rec: before[rec.id][0])
         blocked = left._guide_leaving_blocked(before)
         if blocked:
-            raise left._guide_blocking_error(blocked, leaving=True)
+            team_field = self._guide_team_field
+            teams = left.browse(list(blocked)).mapped(team_field) if team_field else ()
+            raise left._guide_blocking_error(
+                blocked,
+                leaving=True,
+                intro=teams
+                and self.env._(
+                    "This change moves these records to another team (%(teams)s) "
+                    "and so out of their guide, which they cannot leave yet: "
+                    "required steps of its blocking stages are neither done nor "
+                    "marked not applicable.",
+                    teams=format_list(self.env, teams.mapped("display_name")),
+                ),
+            )
         blocked = self._guide_blocked_moves(self._guide_gates_before_stage())
         if blocked:
             raise UserError(
@@ -619,7 +646,7 @@ class CrmGuideMixin(models.AbstractModel):
     @api.constrains("guide_id")
     def _check_guide_id(self):
         for rec in self:
-            if rec.guide_id and not rec._guide_matches(rec.guide_id):
+            if rec.guide_id and not rec._guide_matches(rec.guide_id, keeping=True):
                 raise ValidationError(
                     self.env._(
                         "The guide %(guide)s cannot be followed by %(record)s: it is "
@@ -721,9 +748,10 @@ class CrmGuideMixin(models.AbstractModel):
     # Hooks
     # ------------------------------------------------------------------
 
-    def _guide_matches(self, guide, team=None, company=None):
+    def _guide_matches(self, guide, team=None, company=None, keeping=False):
         """Whether ``guide`` may be followed by this record (team, company).
-        ``team`` / ``company`` predict the answer for values being written."""
+        ``team`` / ``company`` predict the answer for values being written;
+        ``keeping``: the guide is the record's own."""
         self.ensure_one()
         if guide.res_model != self._name:
             return False
@@ -731,9 +759,11 @@ class CrmGuideMixin(models.AbstractModel):
             company = (
                 self[self._guide_company_field] if self._guide_company_field else False
             )
-        # a record without company follows only guides without company
+        # a record without company gets only guides without company; it may
+        # keep its own (see ``_guide_first_match``)
         if guide.company_id and guide.company_id != company:
-            return False
+            if company or not keeping:
+                return False
         if team is None:
             team = self[self._guide_team_field] if self._guide_team_field else False
         return not guide.team_ids or bool(team and team in guide.team_ids)
@@ -890,10 +920,7 @@ class CrmGuideMixin(models.AbstractModel):
                 else:
                     if guides is None:
                         guides = self._guide_candidates()
-                    guide = next(
-                        (g for g in guides if rec._guide_matches(g, team, company)),
-                        Guide,
-                    )
+                    guide = rec._guide_first_match(guides, team, company)
             else:
                 guide = rec.guide_id
             if self._guide_stage_field:
@@ -1130,7 +1157,9 @@ class CrmGuideMixin(models.AbstractModel):
             team, company = self._guide_scope_from_vals(vals)
             for rec in self:
                 guide = predicted[rec.id][0]
-                if not rec._guide_matches(guide, team, company):
+                if not rec._guide_matches(
+                    guide, team, company, keeping=guide == rec.guide_id
+                ):
                     raise ValidationError(
                         self.env._(
                             "The guide %(guide)s cannot be followed by %(record)s: "

@@ -142,6 +142,22 @@ class TestGuideIntegrity(GuideCommon):
         self.assertEqual(lead.guide_id, self.guide)
         self.assertTrue(self._rows(lead, self.step_qualify).activity_id)
 
+    def test_unassigned_keeps_its_guide(self):
+        """crm empties the company of an opportunity unassigned in a team
+        without company: it stays in its guide, its activities kept."""
+        self.team.company_id = False
+        self.guide.company_id = self.env.company
+        lead = self._create_opportunities(1)
+        activity = self._rows(lead, self.step_qualify).activity_id
+        lead.with_user(self.salesman).write({"user_id": False})
+        self.assertFalse(lead.company_id, "crm's rule: no salesperson, no company")
+        self.assertEqual(lead.guide_id, self.guide)
+        self.assertTrue(activity.exists())
+        # picked up again: the same guide, nothing planned twice
+        lead.with_user(self.salesman).write({"user_id": self.salesman.id})
+        self.assertEqual(lead.guide_id, self.guide)
+        self.assertEqual(len(self._guide_activities(lead)), 1)
+
     def test_ids_are_ids(self):
         """True is not guide 1, nor 1.5 a stage."""
         lead = self._create_opportunities(1)

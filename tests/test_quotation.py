@@ -671,8 +671,10 @@ class TestQuoteToOrder(QuotationCommon):
         )
         order = self._quotation(self._lead())
         activities = order.activity_ids
-        with self.assertRaises(GuideBlockedError):
+        with self.assertRaises(GuideBlockedError) as caught:
             order.with_user(self.salesman).write({"user_id": outsider.id})
+        # the message says what Odoo would do: another team
+        self.assertIn("Unguided Quote Team", str(caught.exception))
         self.env.invalidate_all()
         self.assertEqual(
             (order.user_id, order.team_id, order.guide_id),
