@@ -681,7 +681,9 @@ class CrmGuideMixin(models.AbstractModel):
                     "These fields are kept by the workflow guide and cannot be "
                     "written: %(fields)s. Mark the steps done or not applicable "
                     "instead.",
-                    fields=", ".join(self._fields[fname].string for fname in forbidden),
+                    fields=format_list(
+                        self.env, [self._fields[fname].string for fname in forbidden]
+                    ),
                 )
             )
 
@@ -1500,7 +1502,7 @@ class CrmGuideMixin(models.AbstractModel):
             if cancelled:
                 body += " " + self.env._(
                     "Cancelled guide activities: %(activities)s.",
-                    activities=", ".join(cancelled.mapped("name")),
+                    activities=format_list(self.env, cancelled.mapped("name")),
                 )
             bodies[rec.id] = body
         activities = rows.activity_id
@@ -1607,7 +1609,7 @@ class CrmGuideMixin(models.AbstractModel):
             raise UserError(
                 self.env._(
                     "There is no next guide stage for: %(records)s.",
-                    records=", ".join(problems),
+                    records=format_list(self.env, problems),
                 )
             )
         for target, records in groups.items():

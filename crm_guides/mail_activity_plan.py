@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_list
 
 
 class MailActivityPlan(models.Model):
@@ -22,7 +23,7 @@ class MailActivityPlan(models.Model):
                     "These activity plans hold the steps of workflow guide stages "
                     "and go with them: %(stages)s. Edit or archive the guide "
                     "instead.",
-                    stages=", ".join(used.mapped("display_name")),
+                    stages=format_list(self.env, used.mapped("display_name")),
                 )
             )
 
@@ -64,7 +65,7 @@ class MailActivityPlanTemplate(models.Model):
                 self.env._(
                     "These activities are steps of workflow guides: %(steps)s. "
                     "Archive the steps in the guide instead.",
-                    steps=", ".join(steps.mapped("name")),
+                    steps=format_list(self.env, steps.mapped("name")),
                 )
             )
 

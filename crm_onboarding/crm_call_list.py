@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, format_list, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 # what the conditions of a list may hold: values, dates and the current user's
@@ -497,7 +497,7 @@ class CrmCallList(models.Model):
                     "You may only create leads for yourself, and this list assigns "
                     "them to %(users)s. Choose yourself as the user, or ask a sales "
                     "manager to create them.",
-                    users=", ".join(sorted(user.name for user in others)),
+                    users=format_list(self.env, sorted(user.name for user in others)),
                 )
             )
 

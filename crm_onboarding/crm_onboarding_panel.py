@@ -11,6 +11,7 @@ when the data went away)."""
 
 from odoo import api, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_list
 
 ONBOARDING = "crm_workflow_guide.crm_onboarding"
 ADMIN_GROUP = "crm_workflow_guide.crm_workflow_guide_group_admin"
@@ -95,7 +96,7 @@ class OnboardingStep(models.Model):
         return not missing, (
             self.env._(
                 "Teams without a guide: %(teams)s.",
-                teams=", ".join(missing.mapped("name")),
+                teams=format_list(self.env, missing.mapped("name")),
             )
             if missing
             else self.env._("Every sales team has a guide.")
@@ -142,7 +143,7 @@ class OnboardingStep(models.Model):
         return bool(steps) and not missing, (
             self.env._(
                 "Document steps without a template: %(steps)s.",
-                steps=", ".join(missing.mapped("name")),
+                steps=format_list(self.env, missing.mapped("name")),
             )
             if missing
             else self.env._("Document steps with their template: %(count)s.",
