@@ -619,26 +619,29 @@ class CrmGuideMixin(models.AbstractModel):
                 self.env._("Records are given by their ids, whole numbers.")
             )
 
+    def _guide_rows(self, domain=()):
+        """The guide's rows of these records, narrowed by ``domain``, as the
+        system (the state of steps is the engine's to read)."""
+        return (
+            self.env["crm.guide.record.step"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids), *domain]
+            )
+        )
+
     def _guide_sync_row_companies(self):
         """A record step follows its record's company, so the users of the
         record's company see (and can close) its steps."""
         field = self._guide_company_field
         for company, records in self.grouped(lambda rec: rec[field]).items():
-            self.env["crm.guide.record.step"].sudo().search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", records.ids),
-                    ("company_id", "!=", company.id),
-                ]
-            ).write({"company_id": company.id})
+            records._guide_rows([("company_id", "!=", company.id)]).write(
+                {"company_id": company.id}
+            )
 
     def unlink(self):
         # the guide steps of deleted records (e.g. merged opportunities) go too
-        rows = (
-            self.env["crm.guide.record.step"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
+        rows = self._guide_rows()
         result = super().unlink()
         rows.unlink()
         return result
@@ -1443,17 +1446,8 @@ class CrmGuideMixin(models.AbstractModel):
         have an activity become not applicable and the activities go, as the
         system (the caller may edit the records). Returns ``{record id: names
         of the closed steps}`` for the caller's chatter note."""
-        rows = (
-            self.env["crm.guide.record.step"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "=", engine.OPEN),
-                    ("activity_id", "!=", False),
-                ]
-            )
+        rows = self._guide_rows(
+            [("state", "=", engine.OPEN), ("activity_id", "!=", False)]
         )
         if not rows:
             return {}
@@ -1475,17 +1469,7 @@ class CrmGuideMixin(models.AbstractModel):
     def _guide_cancel_other_guides(self, old_guides):
         """The records switched guide: cancel the open steps (and their
         activities) of the guides they left; done steps stay as history."""
-        rows = (
-            self.env["crm.guide.record.step"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                    ("state", "=", engine.OPEN),
-                ]
-            )
-        )
+        rows = self._guide_rows([("state", "=", engine.OPEN)])
         current = {rec.id: rec.guide_id for rec in self}
         rows = rows.filtered(lambda row: row.guide_id != current[row.res_id])
         rows_by_record = rows.grouped("res_id")

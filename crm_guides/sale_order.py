@@ -198,17 +198,8 @@ class CrmLead(models.Model):
         leads = self if self.env.su else self._filtered_access("write")
         if not leads:
             return
-        rows = (
-            self.env["crm.guide.record.step"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", leads.ids),
-                    ("state", "=", engine.OPEN),
-                    ("step_id.completed_by", "=", "sale.order"),
-                ]
-            )
+        rows = leads._guide_rows(
+            [("state", "=", engine.OPEN), ("step_id.completed_by", "=", "sale.order")]
         )
         if not rows:
             return
