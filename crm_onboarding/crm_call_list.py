@@ -667,8 +667,12 @@ class CrmCallList(models.Model):
 # The onboarding part keeps its fields on its own (the product's layout splits
 # crm_guides/ and crm_onboarding/), so these models are extended twice.
 # pylint: disable=consider-merging-classes-inherited
-class MailActivity(models.Model):
-    _inherit = "mail.activity"
+class CrmCallListLink(models.AbstractModel):
+    """A record a call list made (its calls, its leads) names it; only who
+    may run the list ties a record to it (``crm.call.list._check_link``)."""
+
+    _name = "crm.call.list.link"
+    _description = "Made by a Call List"
 
     crm_call_list_id = fields.Many2one(
         "crm.call.list",
@@ -687,25 +691,14 @@ class MailActivity(models.Model):
     def write(self, vals):
         self.env["crm.call.list"]._check_link(self, [vals])
         return super().write(vals)
+
+
+class MailActivity(models.Model):
+    _name = "mail.activity"
+    # the link first: a refused link is refused before anything is written
+    _inherit = ["crm.call.list.link", "mail.activity"]
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
-
-    crm_call_list_id = fields.Many2one(
-        "crm.call.list",
-        string="Call List",
-        index="btree_not_null",
-        ondelete="set null",
-        readonly=True,
-        copy=False,
-    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["crm.call.list"]._check_link(self, vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env["crm.call.list"]._check_link(self, [vals])
-        return super().write(vals)
+    _name = "crm.lead"
+    _inherit = ["crm.call.list.link", "crm.lead"]
