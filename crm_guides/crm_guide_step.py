@@ -109,6 +109,16 @@ class CrmGuideStep(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the stage's plan is needed before the template is created: take the
+        # stage from the context's default too (a step form opened for a stage)
+        default_stage = self.env.context.get("default_guide_stage_id")
+        if default_stage:
+            vals_list = [
+                vals
+                if "guide_stage_id" in vals
+                else dict(vals, guide_stage_id=default_stage)
+                for vals in vals_list
+            ]
         guide_stages = self.env["crm.guide.stage"].browse(
             [vals["guide_stage_id"] for vals in vals_list if vals.get("guide_stage_id")]
         )
@@ -127,6 +137,9 @@ class CrmGuideStep(models.Model):
                 vals["summary"] = vals["name"]
             vals.setdefault("responsible_type", "salesperson")
         steps = super().create(vals_list)
+        # the delay lives on the inherited plan template: Odoo validates the
+        # constraints of inherited fields on write only, so check on create
+        steps._check_delay()
         steps._guide_sync_record_rows()
         return steps
 

@@ -50,6 +50,19 @@ class MailActivityPlanTemplate(models.Model):
         )
         return super(MailActivityPlanTemplate, self - keep)._compute_responsible_type()
 
+    @api.constrains("delay_count", "delay_from")
+    def _check_guide_step_delay(self):
+        """A step's template written directly (not through the step) keeps
+        the step's rule: due on or after the day the record enters the stage."""
+        steps = (
+            self.env["crm.guide.step"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("template_id", "in", self.ids)])
+        )
+        if steps:
+            steps._check_delay()
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_guide_step(self):
         if self.env.context.get("crm_workflow_guide_unlink"):
