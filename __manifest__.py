@@ -4,7 +4,7 @@
     "name": "CRM Workflow Guides",
     "summary": "Guided selling: per-stage follow-ups, documents, progress and "
     "optional blocking on the CRM pipeline",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-workflow-guide/crm_workflow_guide",
     "author": "CRM Workflow Guide contributors",
@@ -13,7 +13,7 @@
     "development_status": "Alpha",
     "application": False,
     "installable": True,
-    "depends": ["crm", "sale_crm", "gamification", "onboarding"],
+    "depends": ["crm", "sale_crm", "gamification", "onboarding", "web_tour"],
     "data": [
         "security/crm_workflow_guide_groups.xml",
         "security/ir.model.access.csv",
@@ -35,12 +35,14 @@
         "data/crm_onboarding_data.xml",
         "views/crm_onboarding_views.xml",
         "report/crm_config_questionnaire_report.xml",
+        "data/crm_workflow_guide_tour.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "crm_workflow_guide/static/src/scss/crm_workflow_guide.scss",
             "crm_workflow_guide/static/src/js/*.js",
             "crm_workflow_guide/static/src/components/**/*",
+            "crm_workflow_guide/static/src/tours/*.js",
         ],
         "web.assets_tests": [
             "crm_workflow_guide/static/tests/tours/*.js",

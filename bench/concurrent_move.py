@@ -23,15 +23,15 @@ lead = env["crm.lead"].create(
     {
         "name": "Concurrency deal",
         "type": "opportunity",
-        "team_id": env.ref("crm_workflow_guide.crm_team_guided_demo").id,
+        "team_id": env.ref("sales_team.team_sales_department").id,
         "user_id": env.ref("base.user_demo").id,
-        "stage_id": env.ref("crm_workflow_guide.crm_stage_lead_demo").id,
+        "stage_id": env.ref("crm.stage_lead1").id,
     }
 )
 env["crm.guide.record.step"].search(
     [("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)]
 ).action_not_applicable()
-target = env.ref("crm_workflow_guide.crm_stage_meeting_demo").id
+target = env.ref("crm.stage_lead2").id
 env.cr.commit()
 results = {}
 

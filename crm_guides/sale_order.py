@@ -493,8 +493,12 @@ class SaleOrder(models.Model):
                     "marked not applicable."
                 ),
             )
+        # quote to order: confirming wins the opportunity and moves the guide,
+        # so a quotation of the CRM flow sells something; a quotation made
+        # outside it confirms as in plain Odoo
         empty = self.filtered(
             lambda order: order.state in states
+            and (order.guide_id or order.opportunity_id)
             and not order.order_line.filtered(lambda line: not line.display_type)
         )
         if empty:

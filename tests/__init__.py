@@ -13,3 +13,5 @@ from . import test_adoption_report
 from . import test_adoption_step_report
 from . import test_quotation
 from . import test_onboarding
+from . import test_designer_group
+from . import test_first_hour

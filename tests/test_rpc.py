@@ -20,11 +20,11 @@ class TestGuideRpc(HttpCase):
             password="rpc_salesman_pwd",
             groups="sales_team.group_sale_salesman",
         )
-        cls.team = cls.env.ref("crm_workflow_guide.crm_team_guided_demo")
+        cls.team = cls.env.ref("sales_team.team_sales_department")
         cls.team.member_ids = [(4, cls.salesman.id)]
-        cls.stage_lead = cls.env.ref("crm_workflow_guide.crm_stage_lead_demo")
-        cls.stage_meeting = cls.env.ref("crm_workflow_guide.crm_stage_meeting_demo")
-        cls.stage_quote = cls.env.ref("crm_workflow_guide.crm_stage_quote_demo")
+        cls.stage_lead = cls.env.ref("crm.stage_lead1")
+        cls.stage_meeting = cls.env.ref("crm.stage_lead2")
+        cls.stage_quote = cls.env.ref("crm.stage_lead3")
 
     def _call(self, model, method, args, kwargs=None):
         return self.make_jsonrpc_request(
@@ -88,7 +88,7 @@ class TestGuideRpc(HttpCase):
         )
         self.assertEqual(len(rows.activity_id), 3)
         self.assertEqual(rows.activity_id.user_id, self.salesman)
-        # First Meeting is blocking: the next drop is refused with the reason
+        # Qualified is blocking: the next drop is refused with the reason
         name, message = self._call_error(
             "crm.lead", "write", [ids, {"stage_id": self.stage_quote.id}]
         )

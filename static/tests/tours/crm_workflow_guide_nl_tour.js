@@ -20,7 +20,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_nl_tour", {
             trigger: `${panel} .o_cwg_documents h5:contains('Documenten')`,
         },
         {
-            trigger: `${panel} .o_cwg_path:contains('Eerste afspraak')`,
+            trigger: `${panel} .o_cwg_path:contains('Gekwalificeerd')`,
             content: "The stage path in Dutch",
         },
         {

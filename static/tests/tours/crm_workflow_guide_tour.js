@@ -3,7 +3,7 @@ import { registry } from "@web/core/registry";
 
 const stepsList = ".o_form_view .o_notebook";
 
-// A salesman follows the demo sales guide through the First Meeting stage:
+// A salesman follows the demo sales guide through the Qualified stage:
 // mark a step done from the chatter, accept the next-step prompt, complete
 // the stage from the Guide tab, accept the next-stage prompt, then see the
 // kanban card show the new stage's next step.
@@ -58,7 +58,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Quote')",
+            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Proposition')",
             content: "The opportunity moved on",
         },
         {
@@ -117,9 +117,9 @@ registry.category("web_tour.tours").add("crm_workflow_guide_blocked_tour", {
 registry.category("web_tour.tours").add("crm_workflow_guide_designer_tour", {
     steps: () => [
         {
-            trigger: ".o_kanban_header:contains('Quote')",
-            content: "Open the column menu of the Quote stage",
-            run: "hover && click .o_kanban_header:contains('Quote') .o_kanban_config button",
+            trigger: ".o_kanban_header:contains('Proposition')",
+            content: "Open the column menu of the Proposition stage",
+            run: "hover && click .o_kanban_header:contains('Proposition') .o_kanban_config button",
         },
         {
             trigger: ".o-dropdown--kanban-config-menu .o_cwg_edit_guide",
@@ -136,7 +136,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_designer_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .card-header:contains('Quote')",
+            trigger: ".o_form_view .card-header:contains('Proposition')",
             content: "The preview shows the stages and their steps",
         },
         {
@@ -150,9 +150,9 @@ registry.category("web_tour.tours").add("crm_workflow_guide_designer_tour", {
 registry.category("web_tour.tours").add("crm_workflow_guide_blocked_drop_tour", {
     steps: () => [
         {
-            trigger: ".o_kanban_group:has(.o_column_title:contains('First Meeting')) .o_kanban_record:contains('Tour deal')",
-            content: "Drag the deal from First Meeting to the next stage of its guide",
-            run: "drag_and_drop (.o_opportunity_kanban .o_kanban_group:has(.o_column_title:contains('Quote')))",
+            trigger: ".o_kanban_group:has(.o_column_title:contains('Qualified')) .o_kanban_record:contains('Tour deal')",
+            content: "Drag the deal from Qualified to the next stage of its guide",
+            run: "drag_and_drop (.o_opportunity_kanban .o_kanban_group:has(.o_column_title:contains('Proposition')))",
         },
         {
             trigger: ".modal:contains('cannot move forward yet'):contains('Hold the first meeting')",
@@ -171,15 +171,30 @@ registry.category("web_tour.tours").add("crm_workflow_guide_blocked_drop_tour", 
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_kanban_group:has(.o_column_title:contains('First Meeting')) .o_kanban_record:contains('Tour deal')",
-            content: "The card stayed in First Meeting",
+            trigger: "body:not(:has(.modal)) .o_kanban_group:has(.o_column_title:contains('Qualified')) .o_kanban_record:contains('Tour deal')",
+            content: "The card stayed in Qualified",
         },
     ],
 });
 
-// From the Quote stage to Won: send the proposal (a document step is done
-// when the mail is sent), complete the follow-ups, accept the next stage,
-// set a step aside, and the guide offers to mark the opportunity won.
+// While a suggested step of the stage is not planned, the guide offers it
+// after each step done: set it aside for now.
+function notNow() {
+    return [
+        {
+            trigger: ".modal .o_form_view:contains('Plan the handover to delivery')",
+            content: "The guide suggests the next follow-up",
+        },
+        {
+            trigger: ".modal button:contains('Not Now')",
+            run: "click",
+        },
+    ];
+}
+
+// From Proposition to Won: send the proposal (a document step is done
+// when the mail is sent), complete the follow-ups, set a suggested step
+// aside, plan it after all, and the guide offers to mark the opportunity won.
 registry.category("web_tour.tours").add("crm_workflow_guide_to_won_tour", {
     steps: () => [
         {
@@ -196,6 +211,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_to_won_tour", {
             content: "Send it",
             run: "click",
         },
+        ...notNow(),
         {
             trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Send the proposal') .badge:contains('Done')`,
             content: "The document step is done once sent",
@@ -204,36 +220,20 @@ registry.category("web_tour.tours").add("crm_workflow_guide_to_won_tour", {
             trigger: `${stepsList} tr:contains('Prepare the quotation') button[name=action_done]`,
             run: "click",
         },
+        ...notNow(),
         {
-            trigger: `${stepsList} tr:contains('Prepare the quotation') .badge:contains('Done')`,
+            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Prepare the quotation') .badge:contains('Done')`,
         },
         {
             trigger: `${stepsList} tr:contains('Follow up on the proposal') button[name=action_done]`,
             run: "click",
         },
+        ...notNow(),
         {
-            trigger: ".modal .o_form_view:contains('Move it to Verbal Acceptance')",
-            content: "Quote is complete: move on",
-        },
-        {
-            trigger: ".modal button[name=action_next_stage]",
+            trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Get the purchase order number') button[name=action_done]`,
             run: "click",
         },
-        {
-            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Verbal Acceptance')",
-        },
-        {
-            trigger: `${stepsList} tr:contains('Get the purchase order number') button[name=action_done]`,
-            run: "click",
-        },
-        {
-            trigger: ".modal .o_form_view:contains('Plan the handover to delivery')",
-            content: "The guide suggests the next follow-up",
-        },
-        {
-            trigger: ".modal button:contains('Not Now')",
-            run: "click",
-        },
+        ...notNow(),
         {
             trigger: `body:not(:has(.modal)) ${stepsList} tr:contains('Plan the handover to delivery') button[name=action_schedule_dialog]`,
             content: "Schedule it after all, from the Guide tab",
@@ -305,7 +305,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_first_stage_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_form_view:contains('Move it to First Meeting')",
+            trigger: ".modal .o_form_view:contains('Move it to Qualified')",
             content: "The stage is complete: the guide offers the next stage",
         },
         {
@@ -313,7 +313,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_first_stage_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('First Meeting')",
+            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Qualified')",
         },
     ],
 });
