@@ -76,7 +76,7 @@ class TestGuideRpc(HttpCase):
         self.assertEqual(
             leads.guide_id, self.env.ref("crm_workflow_guide.crm_guide_sales_demo")
         )
-        # the demo sales guide's Lead stage is not blocking: the drop goes through
+        # the demo sales guide's New stage is not blocking: the drop goes through
         self._call("crm.lead", "write", [ids, {"stage_id": self.stage_meeting.id}])
         meet = self.env.ref("crm_workflow_guide.crm_guide_sales_step_meet_demo")
         rows = self.env["crm.guide.record.step"].search(
