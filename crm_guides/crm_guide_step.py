@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 
+from .mail_activity_plan import STEPS_MOVING
+
 
 class CrmGuideStep(models.Model):
     """A follow-up (an activity) or a document of a guide stage.
@@ -161,7 +163,17 @@ class CrmGuideStep(models.Model):
             guide_stage = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])
             guide_stage.sudo()._guide_create_plans()
             vals = dict(vals, plan_id=guide_stage.sudo().plan_id.id)
-        result = super().write(vals)
+            # the templates follow their steps (see mail.activity.plan.template)
+            moving = self.env.cr.cache.setdefault(STEPS_MOVING, set())
+            moving.update(self.ids)
+            try:
+                result = super().write(vals)
+            finally:
+                moving.difference_update(self.ids)
+        else:
+            if "plan_id" in vals:
+                self.template_id._guide_check_plan_change(vals["plan_id"])
+            result = super().write(vals)
         if {"guide_stage_id", "active"} & set(vals):
             self._guide_sync_record_rows()
         return result

@@ -4,6 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_list
 
+# ids of the steps being moved to another guide stage in this transaction:
+# their templates go with them to that stage's plan (kept on the cursor, so no
+# client can claim it as it could a context key)
+STEPS_MOVING = "crm_workflow_guide.steps_moving"
+
 
 class MailActivityPlan(models.Model):
     _inherit = "mail.activity.plan"
@@ -49,6 +54,33 @@ class MailActivityPlanTemplate(models.Model):
             lambda tpl: tpl.responsible_type in ("salesperson", "team_leader")
         )
         return super(MailActivityPlanTemplate, self - keep)._compute_responsible_type()
+
+    def write(self, vals):
+        if "plan_id" in vals:
+            self._guide_check_plan_change(vals["plan_id"])
+        return super().write(vals)
+
+    def _guide_check_plan_change(self, plan_id):
+        """The template of a guide step stays in its guide stage's plan: it
+        moves only with its step (``crm.guide.step.write``, which checks the
+        step's history), never on its own."""
+        moving = self.env.cr.cache.get(STEPS_MOVING, ())
+        steps = (
+            self.env["crm.guide.step"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("template_id", "in", self.ids)])
+            .filtered(lambda step: step.id not in moving and step.plan_id.id != plan_id)
+        )
+        if steps:
+            raise UserError(
+                self.env._(
+                    "These activities are steps of workflow guides and stay in "
+                    "their guide stage: move the steps to another stage of their "
+                    "guide instead: %(steps)s",
+                    steps=format_list(self.env, steps.mapped("name")),
+                )
+            )
 
     @api.constrains("delay_count", "delay_from")
     def _check_guide_step_delay(self):

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from contextlib import contextmanager
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, users
 from odoo.tools import mute_logger
 
@@ -214,3 +214,31 @@ class TestDesignerGroup(GuideCommon):
         self.lead_plan.template_ids.with_env(self.env).write(
             {"delay_count": 2, "delay_from": "before_plan_date"}
         )
+
+    @users("guide_designer_only")
+    @mute_logger("odoo.models")
+    def test_a_steps_activity_stays_in_its_guide_stage(self):
+        """Record rules are checked before a write only: the template of a
+        guide step is not taken out of its guide stage's plan (into a plan of
+        Odoo's, or another stage's, past the step's history check)."""
+        step = self.step_qualify.with_env(self.env)
+        plan = step.plan_id
+        meeting_plan = self.gs_meeting.sudo().plan_id
+        for target in (self.lead_plan, meeting_plan):
+            with self.assertRaises(UserError):
+                step.template_id.write({"plan_id": target.id})
+            with self.assertRaises(UserError):
+                step.write({"plan_id": target.id})
+        self.env.invalidate_all()
+        self.assertEqual(step.template_id.plan_id, plan)
+        self.assertEqual(len(self.lead_plan.sudo().template_ids), 1)
+        # moving a step no record went through takes its activity along
+        new = self.env["crm.guide.step"].create(
+            {
+                "guide_stage_id": self.gs_lead.id,
+                "name": "Movable",
+                "activity_type_id": self.type_todo.id,
+            }
+        )
+        new.guide_stage_id = self.gs_meeting
+        self.assertEqual(new.template_id.plan_id, meeting_plan)
