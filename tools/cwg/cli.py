@@ -23,7 +23,7 @@ from .common import (
     link_addon,
     say,
 )
-from .odoo_finder import find_odoo
+from .odoo_finder import find_odoo, find_or_bootstrap
 from .odoo_run import odoo_command, stream_odoo
 from .odoo_tests import cmd_test
 from .postgres import (
@@ -66,7 +66,7 @@ def install_for_run(odoo, pg, link, db, keep_db) -> None:
 
 
 def cmd_run(args) -> int:
-    odoo, why = find_odoo()
+    odoo, why = find_or_bootstrap(args)
     if odoo is None:
         say(f"no Odoo 18 found ({' '.join(why.split())})")
         say(f"`run` needs Odoo 18.0 Community: {NO_ODOO_HINT}.")
@@ -139,6 +139,12 @@ def cmd_pg_stop(_args) -> int:
     return 0
 
 
+BOOTSTRAP_HELP = (
+    "when no Odoo 18 is found, set it up in .cwg/ without asking "
+    "(also CWG_BOOTSTRAP=1): clone ODOO_GIT_URL, virtualenv, requirements"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python3 tools/dev.py",
@@ -159,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--odoo-args", help='extra Odoo options: --odoo-args="--log-level=debug"'
     )
+    run.add_argument("--bootstrap", action="store_true", help=BOOTSTRAP_HELP)
     test = sub.add_parser(
         "test", help="layer 1 static checks + layer 2 Odoo tests", **more
     )
@@ -170,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument(
         "--timeout", type=int, default=3600, help="seconds for the Odoo run (3600)"
     )
+    test.add_argument("--bootstrap", action="store_true", help=BOOTSTRAP_HELP)
     bench = sub.add_parser(
         "bench", help="run a bench/ script by hand (default: stage_move)", **more
     )
@@ -194,7 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "lint":
-        args = argparse.Namespace(layer=1, keep_db=False, odoo_args="", timeout=0)
+        args = argparse.Namespace(
+            layer=1, keep_db=False, odoo_args="", timeout=0, bootstrap=False
+        )
         return cmd_test(args)
     commands = {
         "run": cmd_run,
