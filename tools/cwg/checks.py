@@ -238,5 +238,7 @@ def layer1(tally, link):
         run_check("oca-checks-po", po_cmd, tally, env)
     else:
         tally.check("oca-checks-po (no .po/.pot files)", True)
+    readme = [bindir / "python", REPO / "tools" / "cwg" / "readme.py", "--check", link]
+    run_check("README.rst, index.html generated from readme/", readme, tally, env)
     js_checks(tally, env)
     run_pytest(bindir, tally, env)

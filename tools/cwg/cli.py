@@ -11,6 +11,7 @@ import os
 import shlex
 import subprocess
 
+from .checks import ensure_tools_venv
 from .common import (
     EPILOG,
     LOGS,
@@ -134,6 +135,17 @@ def cmd_bench(args) -> int:
     return done.returncode
 
 
+def cmd_readme(args) -> int:
+    """README.rst and static/description/index.html from readme/*.md, with
+    the pinned pandoc and docutils of the tools virtualenv."""
+    bindir = ensure_tools_venv()
+    addon_dir, _name = addon_source()
+    cmd = [bindir / "python", REPO / "tools" / "cwg" / "readme.py", addon_dir]
+    if args.check:
+        cmd.append("--check")
+    return subprocess.run([str(c) for c in cmd], check=False).returncode
+
+
 def cmd_pg_stop(_args) -> int:
     say("PostgreSQL: private cluster stopped" if stop_private_pg() else "not running")
     return 0
@@ -196,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("lint", help="layer 1 only (same as test --layer 1)")
     sub.add_parser("find-odoo", help="say which Odoo 18 would be used; exit 1 if none")
     sub.add_parser("pg-stop", help="stop the private PostgreSQL cluster")
+    readme = sub.add_parser(
+        "readme",
+        help="regenerate README.rst and static/description/index.html from readme/",
+    )
+    readme.add_argument("--check", action="store_true", help="only report stale files")
     return parser
 
 
@@ -212,6 +229,7 @@ def main(argv=None) -> int:
         "bench": cmd_bench,
         "find-odoo": cmd_find_odoo,
         "pg-stop": cmd_pg_stop,
+        "readme": cmd_readme,
     }
     try:
         return commands[args.command](args)

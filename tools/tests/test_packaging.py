@@ -79,6 +79,7 @@ def test_installed_wheel_puts_the_addon_in_odoo_addons(wheel, tmp_path):
     ).read_text()
     for folder in ("crm_guides", "views", "security", "i18n", "static", "readme"):
         assert (addon / folder).is_dir(), folder
+    assert (addon / "static" / "description" / "index.html").is_file()
     for name in NOT_IN_WHEEL:
         assert not (addon / name).exists(), f"{name} is developer tooling"
     # a namespace package: nothing else of Odoo's is shadowed
