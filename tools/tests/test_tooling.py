@@ -193,9 +193,11 @@ def test_without_odoo_path_the_odoo_script_on_path_is_used(tmp_path):
 def test_without_odoo_anywhere_the_reason_names_what_was_tried(tmp_path):
     no_odoo = write_exe(tmp_path / "plain-python", "#!/bin/sh\nexit 1\n")
     (tmp_path / "empty-bin").mkdir()
-    odoo, why = find_odoo({"PATH": str(tmp_path / "empty-bin")}, python=no_odoo)
+    environ = {"PATH": str(tmp_path / "empty-bin")}
+    odoo, why = find_odoo(environ, python=no_odoo, state=tmp_path / "no-state")
     assert odoo is None
     assert "no 'odoo' on PATH" in why and "no 'odoo-bin' on PATH" in why
+    assert "no set-up in .cwg/ (--bootstrap)" in why
 
 
 def test_run_without_odoo_exits_2_naming_odoo_and_odoo_path(monkeypatch, capsys):
