@@ -327,6 +327,24 @@ def canonical(name) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
 
 
+NETWORK_ERRORS = (
+    "Failed to establish a new connection",
+    "Temporary failure in name resolution",
+    "Name or service not known",
+    "Network is unreachable",
+    "ConnectTimeoutError",
+    "ReadTimeoutError",
+)
+
+
+def unreachable_index(logfile, start) -> bool:
+    """Whether the pip run logged from ``start`` on failed for want of network."""
+    with open(logfile, encoding="utf-8", errors="replace") as log:
+        log.seek(start)
+        text = log.read()
+    return any(error in text for error in NETWORK_ERRORS)
+
+
 def pip_install(python, specs, log, env=None) -> bool:
     cmd = [python, "-m", "pip", "install", "--disable-pip-version-check", *specs]
     return logged(cmd, log, env) == 0
@@ -342,9 +360,17 @@ def install_requirements(
     optional = OPTIONAL if optional is None else optional
     reqs = applicable_requirements(python, requirement_lines(requirements))
     report = InstallReport()
+    start = log.tell()
     if pip_install(python, [r["line"] for r in reqs], log, env):
         report.installed = [r["line"] for r in reqs]
         return report
+    if unreachable_index(log.name, start):
+        raise ToolError(
+            "pip could not reach the package index (no network?): "
+            f"see {log.name}. Point pip at a reachable index or a folder of "
+            "wheels (PIP_INDEX_URL, PIP_FIND_LINKS with PIP_NO_INDEX=1) and "
+            "run again; the clone in .cwg/odoo is kept."
+        )
     say(
         "bootstrap: installing the requirements together failed; trying the "
         "pins known to fail on some machines one by one ..."

@@ -73,9 +73,10 @@ def fake_wheel(house, name, version):
 
 
 def offline_pip_env(house, target=None):
-    env = dict(os.environ, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(house))
-    env.pop("PIP_INDEX_URL", None)
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    """pip of this machine with no configuration but the wheel house."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1")
+    env.update(PIP_FIND_LINKS=str(house), PIP_DISABLE_PIP_VERSION_CHECK="1")
     if target:
         env["PIP_TARGET"] = str(target)
     return env
@@ -187,6 +188,19 @@ def test_a_failing_pin_without_fallback_stops_the_set_up(tmp_path):
     assert "could not install badpkg==1.0" in str(err.value)
 
 
+def test_without_network_pip_s_failure_says_so_at_once(tmp_path):
+    (tmp_path / "r.txt").write_text("okpkg==1.0\nbadpkg==1.0\n")
+    # an index nobody listens on, and no other configuration of pip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_RETRIES="1", PIP_TIMEOUT="2")
+    env.update(PIP_INDEX_URL="http://127.0.0.1:9/simple", PIP_TARGET=str(tmp_path))
+    with open(tmp_path / "log", "w") as log, pytest.raises(ToolError) as err:
+        boot.install_requirements(sys.executable, tmp_path / "r.txt", log, env=env)
+    assert "could not reach the package index" in str(err.value)
+    assert "PIP_INDEX_URL" in str(err.value)
+    assert open(tmp_path / "log").read().count("$ ") == 1  # no retry one by one
+
+
 def test_odoo_s_known_failures_have_their_fallbacks():
     assert boot.FALLBACKS["cbor2"][0] == ["cbor2==5.6.2"]
     assert "psycopg2-binary=={version}" in boot.FALLBACKS["psycopg2"][0]
@@ -200,6 +214,8 @@ def test_bootstrap_sets_up_an_odoo_that_find_odoo_uses(tmp_path, monkeypatch):
     house = tmp_path / "house"
     fake_wheel(house, "okpkg", "1.0")
     source = fake_odoo_repo(tmp_path / "odoo-src", requirements="okpkg==1.0\n")
+    for key in [k for k in os.environ if k.startswith("PIP_")]:
+        monkeypatch.delenv(key)
     for key, value in offline_pip_env(house).items():
         monkeypatch.setenv(key, value)
     state = tmp_path / "state"
