@@ -130,8 +130,9 @@ def offer(args, environ=None, ask=input, interactive=None) -> bool:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not interactive:
         say(
-            "To set up Odoo 18.0 in .cwg/ (clone, virtualenv, requirements; "
-            f"{SIZE_HINT}), run again with --bootstrap or CWG_BOOTSTRAP=1."
+            "No Odoo 18 found. To set Odoo 18.0 up in .cwg/ (clone, virtualenv, "
+            f"requirements; {SIZE_HINT}), run again with --bootstrap or "
+            "CWG_BOOTSTRAP=1."
         )
         return False
     try:
@@ -237,6 +238,7 @@ def remote_has_branch(url, branch, log) -> bool | None:
         check=False,
     )
     log.write(f"$ git ls-remote --heads {url} {branch}\n{proc.stdout}{proc.stderr}")
+    log.flush()
     if proc.returncode != 0:
         return None
     return bool(proc.stdout.strip())
@@ -451,7 +453,7 @@ def bootstrap(environ=None, state=STATE) -> None:
     logfile = logs / "bootstrap.log"
     start = time.monotonic()
     say(f"bootstrap: setting up Odoo {ODOO_BRANCH} in {state} (log: {logfile})")
-    with open(logfile, "a", encoding="utf-8") as log:
+    with open(logfile, "w", encoding="utf-8") as log:
         ensure_debian_packages(log, environ)
         tree = state / BOOT_ODOO.name
         commit = clone_odoo(url, tree, ODOO_BRANCH, log)
