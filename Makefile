@@ -1,7 +1,7 @@
 # Shortcuts for tools/dev.py (python3 tools/dev.py --help for options).
 PYTHON ?= python3
 
-.PHONY: run test lint
+.PHONY: run test lint readme
 
 run:
 	$(PYTHON) tools/dev.py run
@@ -11,3 +11,6 @@ test:
 
 lint:
 	$(PYTHON) tools/dev.py lint
+
+readme:
+	$(PYTHON) tools/dev.py readme

@@ -9,7 +9,7 @@ class GuideBlockedError(UserError):
     It is a ``UserError`` (nothing was written, the transaction is rolled
     back) that the web client shows like a ``RedirectWarning``: the message and
     a button that opens the missing steps, so the rep can complete them or
-    mark them not applicable in one click (see static/src/js/guide_errors.js).
+    mark them not applicable in one click (see static/src/js/guide_errors.esm.js).
     The arguments follow RedirectWarning's: message, action, button text,
     additional context.
     """

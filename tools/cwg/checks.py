@@ -6,12 +6,22 @@ import hashlib
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .common import LINT_REQUIREMENTS, LOGS, REPO, TOOLS_VENV, ToolError, say
+from .common import (
+    LINT_REQUIREMENTS,
+    LOGS,
+    NODE_PACKAGE,
+    NODE_TOOLS,
+    REPO,
+    TOOLS_VENV,
+    ToolError,
+    say,
+)
 
 
 def requirements_digest(path=LINT_REQUIREMENTS) -> str:
@@ -50,6 +60,66 @@ def ensure_tools_venv(venv=TOOLS_VENV, requirements=LINT_REQUIREMENTS) -> Path:
                 raise ToolError(f"`{shlex.join(step)}` failed, see {logfile}")
     marker.write_text(digest + "\n")
     return bindir
+
+
+def ensure_node_tools(target=NODE_TOOLS, package=NODE_PACKAGE) -> Path:
+    """Install the pinned eslint and prettier into ``target`` (npm ci) when
+    package-lock.json changed; return the node_modules directory."""
+    npm = shutil.which("npm")
+    if not npm:
+        raise ToolError("npm is not installed (Debian packages: nodejs npm)")
+    lock = package / "package-lock.json"
+    node = subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    digest = hashlib.sha256(lock.read_bytes() + node.encode()).hexdigest()
+    marker = target / ".cwg-lock-sha256"
+    modules = target / "node_modules"
+    if marker.is_file() and marker.read_text().strip() == digest:
+        return modules
+    say(f"node tools: npm ci of {lock.relative_to(REPO)} into {target} ...")
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(package / name, target / name)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    logfile = LOGS / "node-tools.log"
+    cmd = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
+    with open(logfile, "w", encoding="utf-8") as log:
+        log.write(f"$ {shlex.join(cmd)}\n")
+        log.flush()
+        code = subprocess.run(
+            cmd, cwd=target, stdout=log, stderr=subprocess.STDOUT, check=False
+        ).returncode
+    if code != 0:
+        raise ToolError(f"`npm ci` failed, see {logfile}")
+    marker.write_text(digest + "\n")
+    return modules
+
+
+def js_files(root=REPO) -> list:
+    """Every JavaScript file of the addon, libraries and local state aside."""
+    skip = {".cwg", "node_modules", "lib", "build", "dist", ".git"}
+    return sorted(
+        str(path.relative_to(root))
+        for path in Path(root).rglob("*.js")
+        if not skip.intersection(path.relative_to(root).parts)
+    )
+
+
+def js_checks(tally, env):
+    try:
+        modules = ensure_node_tools()
+    except ToolError as exc:
+        tally.check("node tools (eslint, prettier)", False, str(exc))
+        return
+    files = js_files()
+    env = dict(env, NODE_PATH=str(modules))  # the configs require() plugins
+    bindir = modules / ".bin"
+    eslint = [bindir / "eslint", "--max-warnings=0", "--no-warn-ignored", *files]
+    run_check(f"eslint ({len(files)} files, eslint.config.cjs)", eslint, tally, env)
+    prettier = [bindir / "prettier", "--check", *files]
+    run_check(f"prettier ({len(files)} files)", prettier, tally, env)
 
 
 def capture(cmd, env=None):
@@ -94,9 +164,11 @@ def run_pytest(bindir, tally, env):
     site = list(bindir.parent.glob("lib/python*/site-packages/pytest_odoo*"))
     if site:
         cmd += ["-p", "no:odoo"]
-    # rootdir tools/tests: the repository root is an Odoo package (__init__.py)
-    # that pytest must not import.
-    cmd += ["-q", "-rfE", "--rootdir=tools/tests", f"--junitxml={junit}"]
+    # rootdir and configuration in tools/tests: the repository root is an Odoo
+    # package (__init__.py) that pytest must not import, and its pyproject.toml
+    # is the addon's packaging, not pytest's configuration.
+    cmd += ["-c", "tools/tests/pytest.ini", "--rootdir=tools/tests"]
+    cmd += ["-q", "-rfE", f"--junitxml={junit}"]
     cmd.append("tools/tests")
     say("RUN   pytest tools/tests")
     proc, output = capture(cmd, env)
@@ -166,4 +238,7 @@ def layer1(tally, link):
         run_check("oca-checks-po", po_cmd, tally, env)
     else:
         tally.check("oca-checks-po (no .po/.pot files)", True)
+    readme = [bindir / "python", REPO / "tools" / "cwg" / "readme.py", "--check", link]
+    run_check("README.rst, index.html generated from readme/", readme, tally, env)
+    js_checks(tally, env)
     run_pytest(bindir, tally, env)

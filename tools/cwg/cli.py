@@ -11,6 +11,7 @@ import os
 import shlex
 import subprocess
 
+from .checks import ensure_tools_venv
 from .common import (
     EPILOG,
     LOGS,
@@ -23,7 +24,7 @@ from .common import (
     link_addon,
     say,
 )
-from .odoo_finder import find_odoo
+from .odoo_finder import find_odoo, find_or_bootstrap
 from .odoo_run import odoo_command, stream_odoo
 from .odoo_tests import cmd_test
 from .postgres import (
@@ -66,7 +67,7 @@ def install_for_run(odoo, pg, link, db, keep_db) -> None:
 
 
 def cmd_run(args) -> int:
-    odoo, why = find_odoo()
+    odoo, why = find_or_bootstrap(args)
     if odoo is None:
         say(f"no Odoo 18 found ({' '.join(why.split())})")
         say(f"`run` needs Odoo 18.0 Community: {NO_ODOO_HINT}.")
@@ -134,9 +135,26 @@ def cmd_bench(args) -> int:
     return done.returncode
 
 
+def cmd_readme(args) -> int:
+    """README.rst and static/description/index.html from readme/*.md, with
+    the pinned pandoc and docutils of the tools virtualenv."""
+    bindir = ensure_tools_venv()
+    addon_dir, _name = addon_source()
+    cmd = [bindir / "python", REPO / "tools" / "cwg" / "readme.py", addon_dir]
+    if args.check:
+        cmd.append("--check")
+    return subprocess.run([str(c) for c in cmd], check=False).returncode
+
+
 def cmd_pg_stop(_args) -> int:
     say("PostgreSQL: private cluster stopped" if stop_private_pg() else "not running")
     return 0
+
+
+BOOTSTRAP_HELP = (
+    "when no Odoo 18 is found, set it up in .cwg/ without asking "
+    "(also CWG_BOOTSTRAP=1): clone ODOO_GIT_URL, virtualenv, requirements"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--odoo-args", help='extra Odoo options: --odoo-args="--log-level=debug"'
     )
+    run.add_argument("--bootstrap", action="store_true", help=BOOTSTRAP_HELP)
     test = sub.add_parser(
         "test", help="layer 1 static checks + layer 2 Odoo tests", **more
     )
@@ -170,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument(
         "--timeout", type=int, default=3600, help="seconds for the Odoo run (3600)"
     )
+    test.add_argument("--bootstrap", action="store_true", help=BOOTSTRAP_HELP)
     bench = sub.add_parser(
         "bench", help="run a bench/ script by hand (default: stage_move)", **more
     )
@@ -188,13 +208,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("lint", help="layer 1 only (same as test --layer 1)")
     sub.add_parser("find-odoo", help="say which Odoo 18 would be used; exit 1 if none")
     sub.add_parser("pg-stop", help="stop the private PostgreSQL cluster")
+    readme = sub.add_parser(
+        "readme",
+        help="regenerate README.rst and static/description/index.html from readme/",
+    )
+    readme.add_argument("--check", action="store_true", help="only report stale files")
     return parser
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "lint":
-        args = argparse.Namespace(layer=1, keep_db=False, odoo_args="", timeout=0)
+        args = argparse.Namespace(
+            layer=1, keep_db=False, odoo_args="", timeout=0, bootstrap=False
+        )
         return cmd_test(args)
     commands = {
         "run": cmd_run,
@@ -202,6 +229,7 @@ def main(argv=None) -> int:
         "bench": cmd_bench,
         "find-odoo": cmd_find_odoo,
         "pg-stop": cmd_pg_stop,
+        "readme": cmd_readme,
     }
     try:
         return commands[args.command](args)

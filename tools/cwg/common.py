@@ -43,6 +43,14 @@ ODOO_TEST_IMPORTS = ("odoo_test_helper", "websocket")
 TOOLS_VENV = STATE / "venv-tools"
 
 
+# eslint and prettier, pinned in tools/node/package-lock.json, installed
+# into NODE_TOOLS with `npm ci`
+NODE_PACKAGE = REPO / "tools" / "node"
+
+
+NODE_TOOLS = STATE / "node"
+
+
 NO_ODOO_HINT = (
     "install Odoo 18.0 Community and set ODOO_PATH to its Python interpreter, "
     "virtualenv or source tree"
@@ -65,6 +73,13 @@ environment:
                  script. Without it: this python3 if it imports Odoo 18, else
                  `odoo` or `odoo-bin` on PATH (with the interpreter of its shebang).
   REQUIRE_ODOO=1 `test` fails instead of skipping layer 2 when no Odoo 18 is found.
+  CWG_BOOTSTRAP=1  as --bootstrap: when no Odoo 18 is found, set it up in .cwg/
+                 (a shallow clone into .cwg/odoo, a virtualenv .cwg/venv with its
+                 requirements.txt, the Debian packages needed, installed with apt
+                 when root; CWG_BOOTSTRAP_APT=0 only names them). Afterwards that
+                 Odoo is found by itself. On a terminal, `run` and `test` offer it.
+  ODOO_GIT_URL   where --bootstrap clones Odoo 18.0 from: a URL, a local path or
+                 a file:// URL (default: Odoo's official repository, branch 18.0)
   PGHOST PGPORT PGUSER PGPASSWORD
                  PostgreSQL server to use (libpq defaults otherwise). When no server
                  answers, a private cluster is started in .cwg/pgdata on a unix
@@ -78,6 +93,8 @@ environment:
 files (all in .cwg/, git-ignored):
   venv-tools/    pinned layer-1 tools (tools/requirements-lint.txt), re-installed
                  when that file changes
+  node/          eslint and prettier (tools/node/package-lock.json, npm ci)
+  odoo/ venv/    Odoo 18.0 and its virtualenv, when set up by --bootstrap
   logs/          output of every check and Odoo run
   addons/        the link crm_workflow_guide -> this checkout, used by `run`
                  (`test` links into a temporary directory)

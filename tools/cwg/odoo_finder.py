@@ -11,7 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import ODOO_MAJOR
+from .bootstrap import bootstrap, bootstrapped, offer
+from .common import ODOO_MAJOR, STATE
 
 ODOO_PROBE = r"""
 import json, os, sys
@@ -165,8 +166,10 @@ def _from_odoo_path(value) -> tuple[Odoo | None, str]:
     return _from_python(path, found_by)
 
 
-def find_odoo(environ=None, python=None) -> tuple[Odoo | None, str]:
-    """Return (Odoo, "") or (None, why not)."""
+def find_odoo(environ=None, python=None, state=STATE) -> tuple[Odoo | None, str]:
+    """Return (Odoo, "") or (None, why not). Looked for: ODOO_PATH alone when
+    set; else this python3, `odoo`/`odoo-bin` on PATH, the set-up of
+    `--bootstrap` in .cwg/."""
     environ = os.environ if environ is None else environ
     explicit = environ.get("ODOO_PATH", "").strip()
     if explicit:
@@ -185,4 +188,27 @@ def find_odoo(environ=None, python=None) -> tuple[Odoo | None, str]:
         if odoo:
             return odoo, ""
         tried.append(why)
+    done = bootstrapped(state)
+    if done is None:
+        tried.append("no set-up in .cwg/ (--bootstrap)")
+        return None, "; ".join(tried)
+    python, tree = done
+    command = [str(python), str(tree / "odoo-bin")]
+    odoo, why = _odoo_from(python, command, str(tree), "set up in .cwg/")
+    if odoo:
+        return odoo, ""
+    tried.append(why)
     return None, "; ".join(tried)
+
+
+def find_or_bootstrap(args, environ=None) -> tuple[Odoo | None, str]:
+    """find_odoo(); when nothing is found, the set-up of bootstrap.py if it is
+    asked for (--bootstrap, CWG_BOOTSTRAP=1) or accepted at the prompt."""
+    environ = os.environ if environ is None else environ
+    odoo, why = find_odoo(environ)
+    if odoo is not None or environ.get("ODOO_PATH", "").strip():
+        return odoo, why
+    if not offer(args, environ):
+        return None, why
+    bootstrap(environ)
+    return find_odoo(environ)

@@ -13,6 +13,7 @@ from .checks import layer1
 from .common import (
     LOGS,
     NO_ODOO_HINT,
+    ODOO_MAJOR,
     ODOO_TEST_IMPORTS,
     ODOO_TEST_REQUIREMENTS,
     ToolError,
@@ -20,7 +21,7 @@ from .common import (
     link_addon,
     say,
 )
-from .odoo_finder import find_odoo
+from .odoo_finder import find_or_bootstrap
 from .odoo_run import odoo_command, parse_odoo_log, show_offending, stream_odoo
 from .postgres import drop_db, ensure_postgres, free_port, stop_private_pg
 from .report import Tally
@@ -38,7 +39,12 @@ def no_odoo_skip(tally, why, environ) -> None:
 
 def layer2(tally, args, link, environ):
     say("== Layer 2: Odoo tests")
-    odoo, why = find_odoo(environ)
+    try:
+        odoo, why = find_or_bootstrap(args, environ)
+    except ToolError as exc:
+        name = f"Odoo {ODOO_MAJOR}.0 set up in .cwg/ (--bootstrap)"
+        tally.check(name, False, str(exc))
+        return
     if odoo is None:
         no_odoo_skip(tally, why, environ)
         return

@@ -1,10 +1,10 @@
 """Layer-1 tests of tools/dev.py: they need neither Odoo nor PostgreSQL."""
 
-import importlib.util
 import json
 import os
 import shutil
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,20 +12,21 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEV_PY = REPO / "tools" / "dev.py"
+sys.path.insert(0, str(REPO / "tools"))
 
-
-def load_dev(path=DEV_PY, name="cwg_dev"):
-    # tools/dev.py imports its package tools/cwg/: load the one beside `path`
-    for module in [m for m in sys.modules if m == "cwg" or m.startswith("cwg.")]:
-        del sys.modules[module]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-dev = load_dev()
+from cwg.checks import junit_counts  # noqa: E402
+from cwg.cli import main  # noqa: E402
+from cwg.common import ToolError, link_addon  # noqa: E402
+from cwg.odoo_finder import find_odoo  # noqa: E402
+from cwg.odoo_run import parse_odoo_log  # noqa: E402
+from cwg.odoo_tests import no_odoo_skip  # noqa: E402
+from cwg.postgres import (  # noqa: E402
+    Pg,
+    check_db_name,
+    pg_from_environ,
+    private_pg_conf,
+)
+from cwg.report import Tally, format_summary  # noqa: E402
 
 
 def write_exe(path, text):
@@ -67,14 +68,22 @@ def copy_checkout(tmp_path, folder="checkout-xyz"):
 
 def test_checkout_with_other_name_is_linked_as_crm_workflow_guide(tmp_path):
     checkout = copy_checkout(tmp_path)
-    copied_dev = load_dev(checkout / "tools" / "dev.py", "cwg_dev_copy")
-    assert copied_dev.REPO == checkout.resolve()
-    addon_dir, name = copied_dev.addon_source({})
-    assert (addon_dir, name) == (checkout.resolve(), "crm_workflow_guide")
-
-    link = copied_dev.link_addon(addon_dir, tmp_path / "addons", name)
-
-    assert link == tmp_path / "addons" / "crm_workflow_guide"
+    # the copy's own tools/cwg, in a fresh interpreter: REPO is the copy
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from cwg.common import REPO, addon_source, link_addon; "
+        "addon_dir, name = addon_source({}); "
+        "print(REPO); print(addon_dir); print(name); "
+        "print(link_addon(addon_dir, sys.argv[2], name))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, checkout / "tools", tmp_path / "addons"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    link = tmp_path / "addons" / "crm_workflow_guide"
+    assert out == [str(checkout.resolve())] * 2 + ["crm_workflow_guide", str(link)]
     assert link.is_symlink()
     assert link.resolve() == checkout.resolve()
     manifest = (link / "__manifest__.py").read_text()
@@ -87,36 +96,36 @@ def test_checkout_with_other_name_is_linked_as_crm_workflow_guide(tmp_path):
 def test_link_is_replaced_when_the_checkout_moves(tmp_path):
     first = copy_checkout(tmp_path, "first")
     second = copy_checkout(tmp_path, "second")
-    dev.link_addon(first, tmp_path / "addons")
-    link = dev.link_addon(second, tmp_path / "addons")
+    link_addon(first, tmp_path / "addons")
+    link = link_addon(second, tmp_path / "addons")
     assert link.resolve() == second.resolve()
 
 
 def test_link_refuses_a_folder_without_manifest(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(dev.ToolError, match="no __manifest__.py"):
-        dev.link_addon(tmp_path / "empty", tmp_path / "addons")
+    with pytest.raises(ToolError, match="no __manifest__.py"):
+        link_addon(tmp_path / "empty", tmp_path / "addons")
 
 
 def test_link_never_replaces_a_real_directory(tmp_path):
     checkout = copy_checkout(tmp_path)
     (tmp_path / "addons" / "crm_workflow_guide").mkdir(parents=True)
-    with pytest.raises(dev.ToolError, match="not a symlink"):
-        dev.link_addon(checkout, tmp_path / "addons")
+    with pytest.raises(ToolError, match="not a symlink"):
+        link_addon(checkout, tmp_path / "addons")
 
 
 # --- finding Odoo 18 --------------------------------------------------------
 
 
 def test_odoo_path_that_does_not_exist_is_reported(tmp_path):
-    odoo, why = dev.find_odoo({"ODOO_PATH": str(tmp_path / "nope"), "PATH": ""})
+    odoo, why = find_odoo({"ODOO_PATH": str(tmp_path / "nope"), "PATH": ""})
     assert odoo is None
     assert "ODOO_PATH=" in why and "does not exist" in why
 
 
 def test_odoo_path_interpreter_with_odoo_18_is_used(tmp_path):
     python = fake_python(tmp_path / "py18")
-    odoo, why = dev.find_odoo({"ODOO_PATH": str(python)})
+    odoo, why = find_odoo({"ODOO_PATH": str(python)})
     assert why == ""
     assert odoo.version == "18.0"
     assert odoo.command == [str(python), "-m", "odoo"]
@@ -125,27 +134,27 @@ def test_odoo_path_interpreter_with_odoo_18_is_used(tmp_path):
 
 def test_odoo_path_interpreter_with_other_major_version_is_refused(tmp_path):
     python = fake_python(tmp_path / "py17", version=(17, 0))
-    odoo, why = dev.find_odoo({"ODOO_PATH": str(python)})
+    odoo, why = find_odoo({"ODOO_PATH": str(python)})
     assert odoo is None
     assert "17.0" in why and "not 18.0" in why
 
 
 def test_odoo_path_interpreter_that_fails_is_reported(tmp_path):
     broken = write_exe(tmp_path / "broken", "#!/bin/sh\necho boom-123 >&2\nexit 3\n")
-    odoo, why = dev.find_odoo({"ODOO_PATH": str(broken)})
+    odoo, why = find_odoo({"ODOO_PATH": str(broken)})
     assert odoo is None
     assert "boom-123" in why and "exit 3" in why
 
 
 def test_odoo_path_virtualenv_uses_its_bin_python(tmp_path):
     python = fake_python(tmp_path / "venv" / "bin" / "python")
-    odoo, why = dev.find_odoo({"ODOO_PATH": str(tmp_path / "venv")})
+    odoo, why = find_odoo({"ODOO_PATH": str(tmp_path / "venv")})
     assert why == ""
     assert odoo.python == str(python)
 
 
 def test_odoo_path_directory_that_is_neither_venv_nor_tree(tmp_path):
-    odoo, why = dev.find_odoo({"ODOO_PATH": str(tmp_path)})
+    odoo, why = find_odoo({"ODOO_PATH": str(tmp_path)})
     assert odoo is None
     assert "virtualenv" in why and "odoo-bin" in why
 
@@ -164,7 +173,7 @@ def test_odoo_path_source_tree_runs_odoo_bin_with_tree_on_pythonpath(tmp_path):
     )
     write_exe(tree / "odoo-bin", "#!/usr/bin/env python3\nimport odoo\n")
 
-    odoo, why = dev.find_odoo({"ODOO_PATH": str(tree)})
+    odoo, why = find_odoo({"ODOO_PATH": str(tree)})
 
     assert why == ""
     assert odoo.command == [sys.executable, str(tree / "odoo-bin")]
@@ -176,7 +185,7 @@ def test_without_odoo_path_the_odoo_script_on_path_is_used(tmp_path):
     no_odoo = write_exe(tmp_path / "plain-python", "#!/bin/sh\nexit 1\n")
     python = fake_python(tmp_path / "venv" / "bin" / "python3")
     script = write_exe(tmp_path / "bin" / "odoo", f"#!{python}\n")
-    odoo, why = dev.find_odoo({"PATH": str(tmp_path / "bin")}, python=no_odoo)
+    odoo, why = find_odoo({"PATH": str(tmp_path / "bin")}, python=no_odoo)
     assert why == ""
     assert odoo.command == [str(python), str(script)]
 
@@ -184,27 +193,29 @@ def test_without_odoo_path_the_odoo_script_on_path_is_used(tmp_path):
 def test_without_odoo_anywhere_the_reason_names_what_was_tried(tmp_path):
     no_odoo = write_exe(tmp_path / "plain-python", "#!/bin/sh\nexit 1\n")
     (tmp_path / "empty-bin").mkdir()
-    odoo, why = dev.find_odoo({"PATH": str(tmp_path / "empty-bin")}, python=no_odoo)
+    environ = {"PATH": str(tmp_path / "empty-bin")}
+    odoo, why = find_odoo(environ, python=no_odoo, state=tmp_path / "no-state")
     assert odoo is None
     assert "no 'odoo' on PATH" in why and "no 'odoo-bin' on PATH" in why
+    assert "no set-up in .cwg/ (--bootstrap)" in why
 
 
 def test_run_without_odoo_exits_2_naming_odoo_and_odoo_path(monkeypatch, capsys):
     monkeypatch.setenv("ODOO_PATH", "/nonexistent/odoo-18")
-    assert dev.main(["run"]) == 2
+    assert main(["run"]) == 2
     out = capsys.readouterr().out
     assert "Odoo 18.0 Community" in out and "ODOO_PATH" in out
 
 
 def test_find_odoo_command_exits_1_without_odoo(monkeypatch, capsys):
     monkeypatch.setenv("ODOO_PATH", "/nonexistent/odoo-18")
-    assert dev.main(["find-odoo"]) == 1
+    assert main(["find-odoo"]) == 1
     assert "no Odoo 18 found" in capsys.readouterr().out
 
 
 def test_layer2_without_odoo_prints_one_skipped_line(capsys):
-    tally = dev.Tally()
-    dev.no_odoo_skip(tally, "ODOO_PATH=/x does not exist\nmore", {})
+    tally = Tally()
+    no_odoo_skip(tally, "ODOO_PATH=/x does not exist\nmore", {})
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1 and out[0].startswith("SKIPPED: no Odoo 18 found (")
     assert "ODOO_PATH" in out[0]
@@ -212,8 +223,8 @@ def test_layer2_without_odoo_prints_one_skipped_line(capsys):
 
 
 def test_layer2_without_odoo_fails_when_required(capsys):
-    tally = dev.Tally()
-    dev.no_odoo_skip(tally, "ODOO_PATH=/x does not exist", {"REQUIRE_ODOO": "1"})
+    tally = Tally()
+    no_odoo_skip(tally, "ODOO_PATH=/x does not exist", {"REQUIRE_ODOO": "1"})
     assert (tally.passed, tally.failed, tally.skipped) == (0, 1, 0)
     assert "REQUIRE_ODOO=1" in capsys.readouterr().out
 
@@ -244,7 +255,7 @@ CLEAN = [
 
 
 def parse(lines, returncode=0):
-    return dev.parse_odoo_log("\n".join(lines) + "\n", returncode)
+    return parse_odoo_log("\n".join(lines) + "\n", returncode)
 
 
 def test_clean_log_counts_all_tests_as_passed():
@@ -339,16 +350,16 @@ def test_non_zero_exit_fails_even_with_a_clean_log():
 
 
 def test_summary_line_is_pytest_style():
-    assert dev.format_summary(7, 0) == "7 passed, 0 failed"
-    assert dev.format_summary(7, 2, 1) == "7 passed, 2 failed, 1 skipped"
-    tally = dev.Tally()
+    assert format_summary(7, 0) == "7 passed, 0 failed"
+    assert format_summary(7, 2, 1) == "7 passed, 2 failed, 1 skipped"
+    tally = Tally()
     tally.check("a", True)
     tally.check("b", False, "why")
     assert tally.summary() == "1 passed, 1 failed"
 
 
 def test_pg_environment_is_passed_to_odoo():
-    pg = dev.pg_from_environ(
+    pg = pg_from_environ(
         {"PGHOST": "/run/pg", "PGPORT": "5433", "PGUSER": "me", "PGPASSWORD": "s"}
     )
     assert pg.odoo_args() == [
@@ -357,18 +368,18 @@ def test_pg_environment_is_passed_to_odoo():
         "--db_user=me",
         "--db_password=s",
     ]
-    assert dev.pg_from_environ({}).odoo_args() == []
+    assert pg_from_environ({}).odoo_args() == []
 
 
 def test_private_cluster_only_listens_on_its_unix_socket():
-    conf = dev.private_pg_conf("/tmp/sock", 54329)
+    conf = private_pg_conf("/tmp/sock", 54329)
     assert "listen_addresses = ''" in conf
     assert "port = 54329" in conf
     assert "unix_socket_directories = '/tmp/sock'" in conf
 
 
 def test_private_cluster_env_replaces_caller_pg_variables():
-    pg = dev.Pg({"PGHOST": "/sock", "PGPORT": "54329", "PGUSER": "cwg"}, private=True)
+    pg = Pg({"PGHOST": "/sock", "PGPORT": "54329", "PGUSER": "cwg"}, private=True)
     env = pg.env({"PGHOST": "/elsewhere", "PGPASSWORD": "x", "PGDATABASE": "prod"})
     assert env == {"PGHOST": "/sock", "PGPORT": "54329", "PGUSER": "cwg"}
 
@@ -377,14 +388,14 @@ def test_private_cluster_env_replaces_caller_pg_variables():
     "name", ["postgres", "prod", "cwg_dev", "cwg_run; drop", "CWG_RUN", "cwg_test_x"]
 )
 def test_only_cwg_databases_are_touched(name):
-    with pytest.raises(dev.ToolError):
-        dev.check_db_name(name)
+    with pytest.raises(ToolError):
+        check_db_name(name)
 
 
 def test_cwg_database_names_are_accepted():
-    dev.check_db_name("cwg_run")
-    dev.check_db_name("cwg_run_demo2")
-    dev.check_db_name(f"cwg_test_{os.getpid()}")
+    check_db_name("cwg_run")
+    check_db_name("cwg_run_demo2")
+    check_db_name(f"cwg_test_{os.getpid()}")
 
 
 def test_junit_counts(tmp_path):
@@ -393,4 +404,4 @@ def test_junit_counts(tmp_path):
         '<testsuites><testsuite tests="9" failures="1" errors="1" skipped="2">'
         "</testsuite></testsuites>"
     )
-    assert dev.junit_counts(xml) == (5, 2, 2)
+    assert junit_counts(xml) == (5, 2, 2)

@@ -1,9 +1,8 @@
-/** @odoo-module **/
 // The rep's first guided opportunity: offered once, after crm's own tour, to
 // users who have Odoo's onboarding on (data/crm_workflow_guide_tour.xml).
-import { _t } from "@web/core/l10n/translation";
-import { markup } from "@odoo/owl";
-import { registry } from "@web/core/registry";
+import {_t} from "@web/core/l10n/translation";
+import {markup} from "@odoo/owl";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("crm_workflow_guide_onboarding_tour", {
     url: "/odoo/action-crm.crm_lead_action_pipeline",
@@ -30,7 +29,9 @@ registry.category("web_tour.tours").add("crm_workflow_guide_onboarding_tour", {
         {
             trigger: ".o_form_view .o_notebook a[name=workflow_guide]",
             content: markup(
-                _t("The <b>Guide</b> tab lists the follow-ups and documents of the stage.")
+                _t(
+                    "The <b>Guide</b> tab lists the follow-ups and documents of the stage."
+                )
             ),
             tooltipPosition: "bottom",
             run: "click",

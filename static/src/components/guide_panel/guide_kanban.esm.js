@@ -1,13 +1,12 @@
-/** @odoo-module **/
 // The guide on a kanban card, in one line of XML: <widget name="crm_guide_kanban"/>.
-import { Component } from "@odoo/owl";
-import { deserializeDate, formatDate } from "@web/core/l10n/dates";
-import { registry } from "@web/core/registry";
-import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
+import {deserializeDate, formatDate} from "@web/core/l10n/dates";
+import {Component} from "@odoo/owl";
+import {registry} from "@web/core/registry";
+import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
 
 export class GuideKanban extends Component {
     static template = "crm_workflow_guide.GuideKanban";
-    static props = { ...standardWidgetProps };
+    static props = {...standardWidgetProps};
 
     get data() {
         return this.props.record.data;
@@ -25,11 +24,11 @@ export class GuideKanban extends Component {
 registry.category("view_widgets").add("crm_guide_kanban", {
     component: GuideKanban,
     fieldDependencies: [
-        { name: "guide_id", type: "many2one", relation: "crm.guide" },
-        { name: "guide_progress", type: "integer" },
-        { name: "guide_next_step_name", type: "char" },
-        { name: "guide_next_step_deadline", type: "date" },
-        { name: "guide_is_rotting", type: "boolean" },
-        { name: "guide_is_blocked", type: "boolean" },
+        {name: "guide_id", type: "many2one", relation: "crm.guide"},
+        {name: "guide_progress", type: "integer"},
+        {name: "guide_next_step_name", type: "char"},
+        {name: "guide_next_step_deadline", type: "date"},
+        {name: "guide_is_rotting", type: "boolean"},
+        {name: "guide_is_blocked", type: "boolean"},
     ],
 });

@@ -1,30 +1,33 @@
-/** @odoo-module **/
 // The Guide panel: one component any guided model's form shows with
 // <widget name="crm_guide_panel"/>. The server gives everything in one call
 // (crm.guide.mixin.guide_get_panel_data); the buttons call the record steps'
 // actions and the panel reloads after them.
-import { Component, markup, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
-import { deserializeDate, formatDate } from "@web/core/l10n/dates";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
+import {Component, markup, onWillStart, onWillUpdateProps, useState} from "@odoo/owl";
+import {deserializeDate, formatDate} from "@web/core/l10n/dates";
+import {registry} from "@web/core/registry";
+import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
+import {useService} from "@web/core/utils/hooks";
 
 const STAGE_CLASSES = {
     passed: "text-bg-success",
     current: "text-bg-primary",
     next: "text-bg-light border",
 };
-const STAGE_ICONS = { passed: "fa-check", current: "fa-map-marker", next: "fa-circle-o" };
-const STATE_CLASSES = { todo: "text-bg-warning", done: "text-bg-success", na: "text-bg-secondary" };
+const STAGE_ICONS = {passed: "fa-check", current: "fa-map-marker", next: "fa-circle-o"};
+const STATE_CLASSES = {
+    todo: "text-bg-warning",
+    done: "text-bg-success",
+    na: "text-bg-secondary",
+};
 
 export class GuidePanel extends Component {
     static template = "crm_workflow_guide.GuidePanel";
-    static props = { ...standardWidgetProps };
+    static props = {...standardWidgetProps};
 
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ data: null });
+        this.state = useState({data: null});
         this.stageClasses = STAGE_CLASSES;
         this.stageIcons = STAGE_ICONS;
         this.stateClasses = STATE_CLASSES;
@@ -74,7 +77,7 @@ export class GuidePanel extends Component {
 
     async runAction(result) {
         if (result && typeof result === "object") {
-            await this.action.doAction(result, { onClose: () => this.reload() });
+            await this.action.doAction(result, {onClose: () => this.reload()});
         }
         await this.reload();
     }
@@ -102,8 +105,8 @@ export class GuidePanel extends Component {
 registry.category("view_widgets").add("crm_guide_panel", {
     component: GuidePanel,
     fieldDependencies: [
-        { name: "guide_id", type: "many2one", relation: "crm.guide" },
-        { name: "guide_stage_id", type: "many2one", relation: "crm.guide.stage" },
-        { name: "guide_progress", type: "integer" },
+        {name: "guide_id", type: "many2one", relation: "crm.guide"},
+        {name: "guide_stage_id", type: "many2one", relation: "crm.guide.stage"},
+        {name: "guide_progress", type: "integer"},
     ],
 });

@@ -1,10 +1,9 @@
-/** @odoo-module **/
 // A forward move refused by a blocking guide stage (kanban drop, statusbar
 // click, list edit) is a UserError on the server; show it like a
 // RedirectWarning: the engine's message plus a button that opens the missing
 // steps, instead of a bare error.
-import { registry } from "@web/core/registry";
-import { RedirectWarningDialog } from "@web/core/errors/error_dialogs";
+import {RedirectWarningDialog} from "@web/core/errors/error_dialogs";
+import {registry} from "@web/core/registry";
 
 registry
     .category("error_dialogs")

@@ -1,10 +1,9 @@
-/** @odoo-module **/
 // Quote to order as a salesman: from the opportunity, New Quotation; add a
 // product; send it (the guide moves to Sent); move to Verbal Acceptance on the
 // guide's statusbar; confirm the verbal acceptance in the Guide tab; accept
 // the next stage (the order: the quotation is confirmed) and send the
 // confirmation the composer offers.
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 const guideBar = ".o_form_view .o_cwg_order_guide";
 const panel = ".o_form_view .o_cwg_panel";

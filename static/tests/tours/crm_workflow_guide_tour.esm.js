@@ -1,5 +1,4 @@
-/** @odoo-module **/
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 const stepsList = ".o_form_view .o_notebook";
 
@@ -19,7 +18,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_tour", {
             content: "A suggested step can be planned in one click",
         },
         {
-            trigger: ".o-mail-Activity:contains('Prepare the meeting') .o-mail-Activity-markDone",
+            trigger:
+                ".o-mail-Activity:contains('Prepare the meeting') .o-mail-Activity-markDone",
             content: "Mark the preparation done from the chatter",
             run: "click",
         },
@@ -58,7 +58,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Proposition')",
+            trigger:
+                "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Proposition')",
             content: "The opportunity moved on",
         },
         {
@@ -67,7 +68,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_tour", {
             run: "click",
         },
         {
-            trigger: ".o_kanban_record:contains('Tour deal') .o_cwg_kanban_guide:contains('Prepare the quotation')",
+            trigger:
+                ".o_kanban_record:contains('Tour deal') .o_cwg_kanban_guide:contains('Prepare the quotation')",
             content: "The card shows the next step of the new stage",
         },
     ],
@@ -87,14 +89,16 @@ registry.category("web_tour.tours").add("crm_workflow_guide_blocked_tour", {
             run: "click",
         },
         {
-            trigger: ".modal:contains('cannot move forward yet'):contains('Hold the first meeting')",
+            trigger:
+                ".modal:contains('cannot move forward yet'):contains('Hold the first meeting')",
         },
         {
             trigger: ".modal button:contains('Open the missing steps')",
             run: "click",
         },
         {
-            trigger: ".modal .o_list_view tr:contains('Hold the first meeting') button[name=action_not_applicable]",
+            trigger:
+                ".modal .o_list_view tr:contains('Hold the first meeting') button[name=action_not_applicable]",
             content: "Set the step aside from the missing steps",
             run: "click",
         },
@@ -127,7 +131,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_designer_tour", {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('Sales Guide') td.o_data_cell[name=name]",
+            trigger:
+                ".o_list_view .o_data_row:contains('Sales Guide') td.o_data_cell[name=name]",
             content: "Three demo guides use the stage: pick one",
             run: "click",
         },
@@ -150,12 +155,14 @@ registry.category("web_tour.tours").add("crm_workflow_guide_designer_tour", {
 registry.category("web_tour.tours").add("crm_workflow_guide_blocked_drop_tour", {
     steps: () => [
         {
-            trigger: ".o_kanban_group:has(.o_column_title:contains('Qualified')) .o_kanban_record:contains('Tour deal')",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains('Qualified')) .o_kanban_record:contains('Tour deal')",
             content: "Drag the deal from Qualified to the next stage of its guide",
             run: "drag_and_drop (.o_opportunity_kanban .o_kanban_group:has(.o_column_title:contains('Proposition')))",
         },
         {
-            trigger: ".modal:contains('cannot move forward yet'):contains('Hold the first meeting')",
+            trigger:
+                ".modal:contains('cannot move forward yet'):contains('Hold the first meeting')",
             content: "The drop is refused with the reason",
         },
         {
@@ -163,7 +170,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_blocked_drop_tour", 
             run: "click",
         },
         {
-            trigger: ".modal .o_list_view tr:contains('Tour deal'):contains('Hold the first meeting')",
+            trigger:
+                ".modal .o_list_view tr:contains('Tour deal'):contains('Hold the first meeting')",
             content: "The missing steps open in one click",
         },
         {
@@ -171,7 +179,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_blocked_drop_tour", 
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_kanban_group:has(.o_column_title:contains('Qualified')) .o_kanban_record:contains('Tour deal')",
+            trigger:
+                "body:not(:has(.modal)) .o_kanban_group:has(.o_column_title:contains('Qualified')) .o_kanban_record:contains('Tour deal')",
             content: "The card stayed in Qualified",
         },
     ],
@@ -240,7 +249,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_to_won_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=summary] input:value(Plan the handover to delivery)",
+            trigger:
+                ".modal .o_field_widget[name=summary] input:value(Plan the handover to delivery)",
             content: "The activity dialog is prefilled from the step",
         },
         {
@@ -261,7 +271,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_to_won_tour", {
             run: "click",
         },
         {
-            trigger: ".o_reward_rainbow, .o_statusbar_status .o_arrow_button_current:contains('Won')",
+            trigger:
+                ".o_reward_rainbow, .o_statusbar_status .o_arrow_button_current:contains('Won')",
             content: "Won",
         },
     ],
@@ -313,7 +324,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_first_stage_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Qualified')",
+            trigger:
+                "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Qualified')",
         },
     ],
 });

@@ -1,7 +1,6 @@
-/** @odoo-module **/
 // The Guide tab in Dutch: a Dutch salesman finds every label by its Dutch
 // text (page, columns, step names, buttons, prompt) and completes a step.
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 const panel = ".o_form_view .o_cwg_panel";
 
@@ -29,7 +28,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_nl_tour", {
             run: "click",
         },
         {
-            trigger: ".modal:contains('Volgende voorgestelde stap voor'):contains('Breng de belanghebbenden in kaart')",
+            trigger:
+                ".modal:contains('Volgende voorgestelde stap voor'):contains('Breng de belanghebbenden in kaart')",
             content: "The guide offers the next step in Dutch",
         },
         {
