@@ -11,3 +11,4 @@ from . import mail_compose_message
 from . import crm_guide_prompt
 from . import res_users
 from . import sale_order
+from . import crm_guide_transfer

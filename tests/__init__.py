@@ -13,3 +13,6 @@ from . import test_adoption_report
 from . import test_adoption_step_report
 from . import test_quotation
 from . import test_onboarding
+from . import test_guide_transfer
+from . import test_guide_library
+from . import test_guide_transfer_tour
