@@ -343,7 +343,7 @@ class CrmGuideImportLine(models.TransientModel):
         ],
         readonly=True,
     )
-    found = fields.Char("Found", readonly=True)
+    found = fields.Char(readonly=True)
     note = fields.Char(readonly=True)
     can_create = fields.Boolean(readonly=True)
     needs_choice = fields.Boolean(readonly=True)
