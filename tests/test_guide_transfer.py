@@ -6,6 +6,7 @@ import uuid
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged, users
+from odoo.tools import file_open
 
 from odoo.addons.crm_workflow_guide.crm_guides import guide_file
 
@@ -131,13 +132,36 @@ class TestGuideTransfer(TestGuideTransferCommon):
             guide.with_user(self.salesman).action_export()
 
     def test_export_query_count_does_not_grow_with_steps(self):
-        guides = self._demo_guides()
+        self.env["crm.guide.step"].create(
+            {
+                "guide_stage_id": self.gs_quote.id,
+                "name": "For the manager",
+                "activity_type_id": self.type_todo.id,
+                "responsible_type": "other",
+                "responsible_id": self.manager.id,
+            }
+        )
+        guides = self.guide
+        for _index in range(3):
+            copy = self.guide.copy()
+            self.env["crm.guide.step"].create(
+                [
+                    {
+                        "guide_stage_id": guide_stage.id,
+                        "name": f"Extra {number}",
+                        "activity_type_id": self.type_todo.id,
+                    }
+                    for guide_stage in copy.guide_stage_ids
+                    for number in range(5)
+                ]
+            )
+            guides |= copy
         guides._guide_export_data()  # keys given once
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=23):
-            guides[:1]._guide_export_data()
+        with self.assertQueryCount(__system__=22):
+            self.guide._guide_export_data()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=23):
+        with self.assertQueryCount(__system__=22):
             guides._guide_export_data()
 
     # ------------------------------------------------------------------
@@ -414,6 +438,8 @@ class TestGuideTransfer(TestGuideTransferCommon):
         meeting_stage["steps"] = meeting_stage["steps"][:1] + [
             dict(meeting_stage["steps"][0], key="new-step", name={"en_US": "Demo"})
         ]
+        meeting_stage["steps"][0]["responsible_type"] = "other"
+        meeting_stage["steps"][0]["responsible"] = {"login": "guide_manager"}
         meeting_stage["guidance"] = {
             "en_US": "<p>Listen first</p>",
             "nl_NL": "<p>Eerst luisteren</p>",
@@ -439,6 +465,7 @@ class TestGuideTransfer(TestGuideTransferCommon):
         self.assertFalse(self.gs_quote.exists())
         self.assertEqual(guide.guide_stage_ids, self.gs_lead | self.gs_meeting)
         self.assertEqual(self.gs_meeting.step_ids.mapped("name"), ["Meet", "Demo"])
+        self.assertEqual(self.step_meet.responsible_id, self.manager)
         self.assertIn(
             "Eerst luisteren", self.gs_meeting.with_context(lang="nl_NL").guidance
         )
@@ -458,3 +485,16 @@ class TestGuideTransfer(TestGuideTransferCommon):
         self.assertTrue(self.gs_quote.exists())
         self.assertFalse(self.gs_quote.active)
         self.assertEqual(self.guide.guide_stage_ids, self.gs_lead | self.gs_meeting)
+
+    def test_readme_example_imports(self):
+        with file_open("crm_workflow_guide/readme/USAGE.md") as handle:
+            text = handle.read()
+        example = text.split("```json\n", 1)[1].split("```", 1)[0]
+        wizard = self._wizard(example.encode(), user=self.manager)
+        wizard.action_preview()
+        stage_line = wizard.line_ids.filtered(lambda line: line.kind == "stage")
+        self.assertEqual(stage_line.resolution, "xmlid")
+        wizard.action_import()
+        self.assertEqual(
+            wizard.guide_ids.with_context(lang="nl_NL").name, "Nieuwe klant"
+        )

@@ -689,7 +689,15 @@ class Importer:
         for key, step_vals in wanted.items():
             guide_step = step_by_key.get(key)
             if guide_step:
+                # the assignee's two fields in one write of the template, after
+                # the activity type they are computed from (one at a time
+                # through the step, "other" fails without its user)
+                assignee = {
+                    fname: step_vals.pop(fname)
+                    for fname in ("responsible_type", "responsible_id")
+                }
                 guide_step.write(step_vals)
+                guide_step.template_id.write(assignee)
             else:
                 guide_stage.step_ids = [Command.create(step_vals)]
 

@@ -34,7 +34,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_transfer_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_field_binary input[type=file]",
+            trigger: ".modal .o_field_binary input[type=file]:not(:visible)",
             content: "Choose the exported file",
             async run() {
                 const [guide] = await rpc("/web/dataset/call_kw/crm.guide/search_read", {
@@ -57,7 +57,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_transfer_tour", {
             },
         },
         {
-            trigger: ".modal .o_field_binary:contains('guide.json')",
+            trigger: ".modal .o_field_binary .o_select_file_button",
             content: "The file is loaded",
         },
         {
