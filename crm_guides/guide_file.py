@@ -22,7 +22,7 @@ import re
 
 FORMAT = "crm_workflow_guide"
 FORMAT_VERSION = 1
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024
 LANG_RE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?(@[a-z]+)?$")
 XMLID_RE = re.compile(r"^[A-Za-z0-9_]+\.[A-Za-z0-9_.\-]+$")
 # what a guide's HTML never needs: scripts, frames, forms, styles, event

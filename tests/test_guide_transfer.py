@@ -171,14 +171,21 @@ class TestGuideTransfer(TestGuideTransferCommon):
     def test_round_trip_of_every_demo_guide_in_every_language(self):
         guides = self._demo_guides()
         self.assertTrue(guides)
-        for guide in guides:
-            for stage in guide.guide_stage_ids:
-                for lang in LANGS:
-                    stage.with_context(
-                        lang=lang
-                    ).guidance = f"<p>{lang} {stage.name}</p>"
+        # every translated text in every language
+        for lang in LANGS:
+            for guide in guides.with_context(lang=lang):
+                guide.name = f"{lang} {guide.name}"
+                for stage in guide.guide_stage_ids:
+                    stage.name = f"{lang} {stage.name}"
+                    stage.guidance = f"<p>{lang} {stage.name}</p>"
+                    for step in stage.step_ids:
+                        step.write(
+                            {"name": f"{lang} {step.name}", "purpose": f"{lang} why"}
+                        )
         document = guides._guide_export_data()
         self.assertEqual(set(document["languages"]), {"en_US", *LANGS})
+        first_step = document["guides"][0]["stages"][0]["steps"][0]
+        self.assertEqual(set(first_step["name"]), {"en_US", *LANGS})
         # as another database sees it: the guide keys are new there
         renewed, new_keys = _renew_keys(document)
         imported = self._import(renewed, user=self.manager)
