@@ -56,3 +56,24 @@ class TestGuideTransferTour(HttpCase):
         self.assertNotEqual(copy, guide)
         self.assertEqual(copy.guide_stage_ids.stage_id, stage)
         self.assertEqual(copy.guide_stage_ids.step_ids.name, "Tour call")
+
+    def test_new_from_library(self):
+        new_test_user(
+            self.env,
+            login="tour_library_designer",
+            password="tour_library_designer_pwd",
+            groups="sales_team.group_sale_manager",
+            name="Tour Library Designer",
+        )
+        team = self.env["crm.team"].create({"name": "Library Tour Team"})
+        self.start_tour(
+            "/odoo/action-crm_workflow_guide.crm_guide_action",
+            "crm_workflow_guide_library_tour",
+            login="tour_library_designer",
+        )
+        guide = self.env["crm.guide"].search([("team_ids", "=", team.id)])
+        self.assertEqual(guide.name, "New Customer")
+        self.assertEqual(len(guide.guide_stage_ids), 4)
+        self.assertIn(
+            team, guide.guide_stage_ids.stage_id.team_id, "Negotiation was created"
+        )

@@ -92,3 +92,50 @@ registry.category("web_tour.tours").add("crm_workflow_guide_transfer_tour", {
         },
     ],
 });
+
+// A guide designer starts a guide from the library for their team.
+registry.category("web_tour.tours").add("crm_workflow_guide_library_tour", {
+    steps: () => [
+        {
+            trigger: ".o_control_panel button:contains('New from Library')",
+            content: "Start from a proven guide",
+            run: "click",
+        },
+        {
+            trigger: ".modal div[name=library_file] select",
+            content: "Choose the library guide",
+            run: "selectByLabel New Customer",
+        },
+        {
+            trigger: ".modal div[name=library_description]:contains('first sale')",
+            content: "Its description says what it is for",
+        },
+        {
+            trigger: ".modal div[name=team_id] input",
+            content: "For which team",
+            run: "edit Library Tour Team",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Library Tour Team')",
+            run: "click",
+        },
+        {
+            trigger: ".modal button[name=action_preview]",
+            content: "Preview",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_data_row:contains('Negotiation'):contains('Will be created')",
+            content: "The stage the team lacks will be created",
+        },
+        {
+            trigger: ".modal button[name=action_import]",
+            content: "Import",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb:contains('New Customer')",
+            content: "The new guide is open, ready to edit",
+        },
+    ],
+});
