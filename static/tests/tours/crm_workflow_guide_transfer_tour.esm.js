@@ -1,8 +1,7 @@
-/** @odoo-module **/
 // A guide designer exports a guide from the guides list, imports the file
 // back as a copy, reads the preview and opens the new guide.
-import { registry } from "@web/core/registry";
-import { rpc } from "@web/core/network/rpc";
+import {registry} from "@web/core/registry";
+import {rpc} from "@web/core/network/rpc";
 
 const guideName = "Tour Export Guide";
 
@@ -19,7 +18,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_transfer_tour", {
             run: "click",
         },
         {
-            trigger: ".o-dropdown--menu .o-dropdown-item:contains('Export to Guide File')",
+            trigger:
+                ".o-dropdown--menu .o-dropdown-item:contains('Export to Guide File')",
             content: "Export the guide to a file",
             run: "click",
         },
@@ -37,13 +37,18 @@ registry.category("web_tour.tours").add("crm_workflow_guide_transfer_tour", {
             trigger: ".modal .o_field_binary input[type=file]:not(:visible)",
             content: "Choose the exported file",
             async run() {
-                const [guide] = await rpc("/web/dataset/call_kw/crm.guide/search_read", {
-                    model: "crm.guide",
-                    method: "search_read",
-                    args: [[["name", "=", guideName]], ["id"]],
-                    kwargs: {},
-                });
-                const response = await fetch(`/crm_workflow_guide/export?ids=${guide.id}`);
+                const [guide] = await rpc(
+                    "/web/dataset/call_kw/crm.guide/search_read",
+                    {
+                        model: "crm.guide",
+                        method: "search_read",
+                        args: [[["name", "=", guideName]], ["id"]],
+                        kwargs: {},
+                    }
+                );
+                const response = await fetch(
+                    `/crm_workflow_guide/export?ids=${guide.id}`
+                );
                 const file = new File([await response.blob()], "guide.json", {
                     type: "application/json",
                 });
@@ -53,7 +58,7 @@ registry.category("web_tour.tours").add("crm_workflow_guide_transfer_tour", {
                     ".modal .o_field_binary input[type=file]"
                 );
                 input.files = transfer.files;
-                input.dispatchEvent(new Event("change", { bubbles: true }));
+                input.dispatchEvent(new Event("change", {bubbles: true}));
             },
         },
         {
@@ -125,7 +130,8 @@ registry.category("web_tour.tours").add("crm_workflow_guide_library_tour", {
             run: "click",
         },
         {
-            trigger: ".modal .o_data_row:contains('Negotiation'):contains('Will be created')",
+            trigger:
+                ".modal .o_data_row:contains('Negotiation'):contains('Will be created')",
             content: "The stage the team lacks will be created",
         },
         {
