@@ -22,6 +22,7 @@
         "data/mail_template_data.xml",
         "data/sale_activity_type_data.xml",
         "views/crm_guide_views.xml",
+        "views/crm_guide_import_wizard_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_guide_prompt_views.xml",
         "views/crm_workflow_guide_menus.xml",

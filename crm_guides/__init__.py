@@ -12,3 +12,4 @@ from . import crm_guide_prompt
 from . import res_users
 from . import sale_order
 from . import quotation_guide_scope
+from . import crm_guide_transfer

@@ -15,3 +15,6 @@ from . import test_quotation
 from . import test_onboarding
 from . import test_designer_group
 from . import test_first_hour
+from . import test_guide_transfer
+from . import test_guide_library
+from . import test_guide_transfer_tour

@@ -1,0 +1,1 @@
+from . import crm_guide_import_wizard
