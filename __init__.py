@@ -1,3 +1,5 @@
 from . import crm_guides
 from . import crm_onboarding
+from . import report
+from . import wizards
 from .hooks import uninstall_hook

@@ -36,7 +36,8 @@ import time
 
 from odoo import fields
 
-from odoo.addons.crm_workflow_guide.crm_guides.sale_order import (
+from odoo.addons.crm_workflow_guide.bench.benchlib import timed
+from odoo.addons.crm_workflow_guide.crm_guides.sales.sale_order_confirmation import (
     SaleOrder as GuideSaleOrder,
 )
 
@@ -161,15 +162,6 @@ def quotations(guided, sent, call_back=False):
     return orders.with_user(salesman)
 
 
-def timed(func):
-    env.flush_all()
-    env.invalidate_all()
-    start = time.perf_counter()
-    func()
-    env.flush_all()
-    return time.perf_counter() - start
-
-
 def odoo_confirm(orders):
     """Odoo's own confirmation (sale, sale_crm): the addon's override of
     ``action_confirm`` skipped."""
@@ -219,16 +211,16 @@ for sent in (False, True):
     for _round in range(ROUNDS):
         company.crm_guide_won_on_confirm = False
         orders = quotations(False, sent)
-        best["plain"].append(timed(lambda o=orders: odoo_confirm(o)))
+        best["plain"].append(timed(env, lambda o=orders: odoo_confirm(o)))
         orders = quotations(False, sent)
-        best["addon"].append(timed(orders.action_confirm))
+        best["addon"].append(timed(env, orders.action_confirm))
         orders = quotations(False, sent)
-        best["hand"].append(timed(lambda o=orders: by_hand(o)))
+        best["hand"].append(timed(env, lambda o=orders: by_hand(o)))
         orders = quotations(False, sent, call_back=True)
-        best["floor"].append(timed(lambda o=orders: floor(o)))
+        best["floor"].append(timed(env, lambda o=orders: floor(o)))
         company.crm_guide_won_on_confirm = True
         guided = quotations(True, sent)
-        best["guided"].append(timed(guided.action_confirm))
+        best["guided"].append(timed(env, guided.action_confirm))
         assert set(guided.mapped("state")) == {"sale"}
         assert all(guided.opportunity_id.stage_id.mapped("is_won"))
         assert len(guided.activity_ids) == N, "one kick-off call per order"

@@ -26,19 +26,12 @@ Chatter tracking is disabled on every side. Nothing is committed.
 
 import time
 
+from odoo.addons.crm_workflow_guide.bench.benchlib import timed
+
 N = int(globals().get("BENCH_RECORDS", 1000))
 ROUNDS = int(globals().get("BENCH_ROUNDS", 3))
 
 env = env(context=dict(env.context, tracking_disable=True))  # noqa: F821 (odoo shell)
-
-
-def timed(func):
-    env.flush_all()
-    env.invalidate_all()
-    start = time.perf_counter()
-    func()
-    env.flush_all()
-    return time.perf_counter() - start
 
 
 def setup(self_assigned=False):
@@ -145,18 +138,19 @@ def measure(self_assigned):
     (unguided | floor | plain).write({"guide_id": False})
     env.flush_all()
     times = {}
-    times["unguided"] = timed(lambda: unguided.write({"stage_id": target.id}))
-    times["guided"] = timed(lambda: guided.write({"stage_id": target.id}))
-    times["floor_move"] = timed(lambda: floor.write({"stage_id": target.id}))
+    times["unguided"] = timed(env, lambda: unguided.write({"stage_id": target.id}))
+    times["guided"] = timed(env, lambda: guided.write({"stage_id": target.id}))
+    times["floor_move"] = timed(env, lambda: floor.write({"stage_id": target.id}))
     # two batched creates (one per activity): core mail.activity.create
     # inserts the same follower twice when one create holds two activities of
     # one assignee on one record (a UniqueViolation)
     vals_list = activity_vals(floor, call, todo)
     times["floor_create"] = timed(
+        env,
         lambda: (
             env["mail.activity"].create(vals_list[0::2]),
             env["mail.activity"].create(vals_list[1::2]),
-        )
+        ),
     )
 
     def plain_schedule():
@@ -170,7 +164,7 @@ def measure(self_assigned):
                     date_deadline=today,
                 )
 
-    times["plain"] = timed(plain_schedule)
+    times["plain"] = timed(env, plain_schedule)
     assert (
         env["mail.activity"].search_count(
             [("res_model", "=", "crm.lead"), ("res_id", "in", guided.ids)]
@@ -200,8 +194,8 @@ def measure(self_assigned):
                 )
             env.flush_all()
 
-    times["single_guided"] = timed(guided_one_by_one)
-    times["single_plain"] = timed(plain_one_by_one)
+    times["single_guided"] = timed(env, guided_one_by_one)
+    times["single_plain"] = timed(env, plain_one_by_one)
     env.cr.rollback()
     env.invalidate_all()
     return times

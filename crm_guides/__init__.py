@@ -4,10 +4,12 @@ from . import mail_activity_plan
 from . import crm_guide_step
 from . import crm_guide_record_step
 from . import crm_guide_mixin
+from . import crm_guide_mixin_choice
+from . import crm_guide_mixin_gate
+from . import crm_guide_mixin_rows
+from . import crm_guide_mixin_progress
 from . import crm_guide_panel
 from . import crm_lead
 from . import mail_activity
-from . import mail_compose_message
-from . import crm_guide_prompt
 from . import res_users
-from . import sale_order
+from . import sales

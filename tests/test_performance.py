@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
 
+from odoo import models
 from odoo.tests import tagged
 
 from .common import GuideCommon
@@ -92,3 +93,45 @@ class TestPerformance(GuideCommon):
         extra = count(guide_spec) - count(base_spec)
         _logger.info("kanban read of 160 cards: %s queries for the guide", extra)
         self.assertLessEqual(extra, 3)
+
+    def test_record_step_creation_is_not_extended(self):
+        """Entering a stage inserts the rows in one plain query
+        (``_guide_insert_record_steps``), not through the ORM's ``create``:
+        a model that extended their creation (an override of ``create``, a
+        stored field with a default or computed) would be skipped silently.
+        This fails as soon as one does."""
+        RecordStep = self.env["crm.guide.record.step"]
+        for method in ("create", "_create"):
+            owners = [
+                klass.__module__
+                for klass in type(RecordStep).__mro__
+                if method in vars(klass)
+            ]
+            self.assertEqual(
+                owners,
+                ["odoo.models"],
+                f"crm.guide.record.step.{method} is extended by {owners}: the "
+                "engine's plain INSERT of rows would bypass it",
+            )
+        lead = self._create_opportunities(1)
+        inserted = {
+            *lead._guide_prepare_record_step_vals(self.step_qualify),
+            "state",
+            *models.MAGIC_COLUMNS,
+        }
+        left_out = {
+            name: field
+            for name, field in RecordStep._fields.items()
+            if field.store and name not in inserted
+        }
+        filled = sorted(
+            name
+            for name, field in left_out.items()
+            if field.compute or field.default or field.related
+        )
+        self.assertEqual(
+            filled,
+            [],
+            "stored fields the engine's INSERT of rows does not fill: give "
+            "their values in _guide_prepare_record_step_vals",
+        )

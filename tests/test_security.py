@@ -1,9 +1,9 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged, users
+from odoo.tests import tagged, users
 
-from .common import GuideCommon
+from .common import SALESMAN, GuideCommon, new_company_user
 
 
 @tagged("post_install", "-at_install")
@@ -123,13 +123,7 @@ class TestSecurity(GuideCommon):
 
     def test_multi_company_guides(self):
         company_b = self.env["res.company"].create({"name": "Guide Company B"})
-        user_b = new_test_user(
-            self.env,
-            login="guide_salesman_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
-        )
+        user_b = new_company_user(self.env, "guide_salesman_b", SALESMAN, company_b)
         guide_b = self.env["crm.guide"].create(
             {"name": "B Guide", "company_id": company_b.id}
         )

@@ -1,0 +1,29 @@
+# Copyright 2026 CRM Workflow Guide contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""What the bench scripts share: timing a step with what it leaves to flush,
+and counting its queries. Imported by the scripts as
+``odoo.addons.crm_workflow_guide.bench.benchlib``; not a script itself."""
+
+import statistics
+import time
+
+
+def timed(env, func):
+    """Seconds ``func()`` takes, caches emptied before and everything it
+    leaves to write flushed after."""
+    return measured(env, func)[0]
+
+
+def measured(env, func):
+    """``(seconds, queries)`` of ``func()`` as ``timed`` measures it."""
+    env.flush_all()
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    func()
+    env.flush_all()
+    return time.perf_counter() - start, env.cr.sql_log_count - queries
+
+
+def median(values):
+    return statistics.median(values)

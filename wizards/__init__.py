@@ -1,0 +1,5 @@
+"""Transient models: dialogs and wizards."""
+
+from . import crm_guide_prompt
+from . import mail_compose_message
+from . import base_partner_merge_automatic_wizard
