@@ -1,10 +1,9 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """What the bench scripts share: timing a step with what it leaves to flush,
-and counting its queries. Imported by the scripts as
-``odoo.addons.crm_workflow_guide.bench.benchlib``; not a script itself."""
+and counting its queries. Imported by the scripts from this folder (put on
+``sys.path``); not a script itself."""
 
-import statistics
 import time
 
 
@@ -23,7 +22,3 @@ def measured(env, func):
     func()
     env.flush_all()
     return time.perf_counter() - start, env.cr.sql_log_count - queries
-
-
-def median(values):
-    return statistics.median(values)

@@ -17,9 +17,15 @@ the loop is also measured with the notifications off (``mail_activity_quick_
 update``) to compare like with like. Nothing is committed.
 """
 
+import os
+import sys
 import time
 
-from odoo.addons.crm_workflow_guide.bench.benchlib import timed
+from odoo.modules.module import get_module_path
+
+# the scripts' shared helpers (bench/benchlib.py), beside this script
+sys.path.insert(0, os.path.join(get_module_path("crm_workflow_guide"), "bench"))
+from benchlib import timed  # noqa: E402
 
 N = int(globals().get("BENCH_PARTNERS", 10000))
 env = env(context=dict(env.context, tracking_disable=True))  # noqa: F821 (odoo shell)
@@ -97,6 +103,7 @@ floor = timed(
         ]
     ),
 )
+
 print(f"contacts: {N}")
 print(f"call list, one batch:                      {ours:.3f} s")
 print(f"Odoo activity_schedule loop:               {loop:.3f} s")

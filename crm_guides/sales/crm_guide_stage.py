@@ -12,6 +12,8 @@ from .order_states import (
 )
 
 
+# The model is extended by concern, in several files of this addon.
+# pylint: disable=consider-merging-classes-inherited
 class CrmGuideStage(models.Model):
     _inherit = "crm.guide.stage"
 

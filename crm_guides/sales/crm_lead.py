@@ -8,6 +8,8 @@ from odoo import models
 from .. import engine
 
 
+# The model is extended by concern, in several files of this addon.
+# pylint: disable=consider-merging-classes-inherited
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 

@@ -18,6 +18,8 @@ from .order_states import (
 )
 
 
+# The model is extended by concern, in several files of this addon.
+# pylint: disable=consider-merging-classes-inherited
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
