@@ -3,6 +3,7 @@ from . import crm_guide_stage
 from . import mail_activity_plan
 from . import crm_guide_step
 from . import crm_guide_record_step
+from . import crm_guide_layout
 from . import crm_guide_mixin
 from . import crm_guide_mixin_choice
 from . import crm_guide_mixin_gate

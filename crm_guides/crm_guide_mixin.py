@@ -167,6 +167,7 @@ class CrmGuideMixin(models.AbstractModel):
         records = super().create(vals_list)
         entered = records.filtered("guide_stage_id")
         if entered:
+            entered.guide_id._guide_prefetch_layout()
             entered._guide_check_created()
             entered._guide_enter_stage(touch=False)
         return records
@@ -177,6 +178,7 @@ class CrmGuideMixin(models.AbstractModel):
         vals = self._guide_prepare_vals(vals)
         if not self._guide_write_concerns(vals):
             return super().write(vals)
+        self._guide_prefetch_layouts(vals)
         # every rule is checked before anything is written
         self._guide_check_write(vals)
         before = {rec.id: (rec.guide_id, rec.guide_stage_id) for rec in self}
@@ -213,6 +215,14 @@ class CrmGuideMixin(models.AbstractModel):
         return bool(self) and not (
             watched.isdisjoint(vals) and self._guide_trigger_fields().isdisjoint(vals)
         )
+
+    def _guide_prefetch_layouts(self, vals):
+        """The layouts of the guides the write concerns (the records' own,
+        the one written), from the cache (see ``crm_guide_layout.py``)."""
+        guides = self.guide_id
+        if vals.get("guide_id"):
+            guides |= guides.browse(vals["guide_id"])
+        guides._guide_prefetch_layout()
 
     def _guide_check_write(self, vals):
         """Lock the records a move concerns, then refuse it (the gate) before

@@ -9,6 +9,8 @@ from odoo.tools import SQL, format_list
 from . import engine
 
 
+# The model is extended by concern, in several files of this addon.
+# pylint: disable=consider-merging-classes-inherited
 class CrmGuideMixin(models.AbstractModel):
     _inherit = "crm.guide.mixin"
 
@@ -271,6 +273,7 @@ class CrmGuideMixin(models.AbstractModel):
         vals_list = [
             rec._guide_prepare_activity_vals(step, today) for rec, step in record_steps
         ]
+        self._guide_complete_activity_vals(vals_list)
         # one notification per assignee and move, not one e-mail per activity
         activities = (
             self.env["mail.activity"]
@@ -281,6 +284,23 @@ class CrmGuideMixin(models.AbstractModel):
         if notify:
             activities._guide_notify_assignees()
         return activities
+
+    def _guide_complete_activity_vals(self, vals_list):
+        """What ``mail.activity`` computes after inserting an activity (the
+        document's name, the assignee's time zone, no done date), given at
+        once: one ``UPDATE`` less a move, values as mail computes them."""
+        names = {rec.id: rec.sudo().display_name for rec in self}
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .browse({vals["user_id"] for vals in vals_list if vals.get("user_id")})
+        )
+        tz_of = {user.id: user.tz for user in users}
+        for vals in vals_list:
+            if vals.get("res_id") in names:
+                vals.setdefault("res_name", names[vals["res_id"]])
+            vals.setdefault("user_tz", tz_of.get(vals.get("user_id"), False))
+            vals.setdefault("date_done", False)
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """``mail.activity.create`` subscribes each assignee to the record once
