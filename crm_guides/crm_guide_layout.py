@@ -35,26 +35,32 @@ class _ClearsLayouts:
 
     __slots__ = ()  # as Odoo's models
 
+    # cleared after the change: a layout read meanwhile (a move in the same
+    # request) is not kept
     @api.model_create_multi
     def create(self, vals_list):
+        records = super().create(vals_list)
         self.env.registry.clear_cache()
-        return super().create(vals_list)
+        return records
 
     def write(self, vals):
+        result = super().write(vals)
         self.env.registry.clear_cache()
-        return super().write(vals)
+        return result
 
     def unlink(self):
+        result = super().unlink()
         self.env.registry.clear_cache()
-        return super().unlink()
+        return result
 
     def _update_field_translations(
         self, fname, translations, digest=None, source_lang=""
     ):
-        self.env.registry.clear_cache()
-        return super()._update_field_translations(
+        result = super()._update_field_translations(
             fname, translations, digest=digest, source_lang=source_lang
         )
+        self.env.registry.clear_cache()
+        return result
 
 
 # The models are extended by concern, in several files of this addon.
@@ -66,7 +72,8 @@ class CrmGuide(_ClearsLayouts, models.Model):
         """Put the layout of these guides in the transaction's cache (see
         the module's docstring); nothing is overwritten."""
         guide_ids = tuple(sorted({gid for gid in self._ids if isinstance(gid, int)}))
-        if not guide_ids:
+        if not guide_ids or self.env.context.get("prefetch_langs"):
+            # (translations of all languages at once are cached otherwise)
             return
         cache = self.env.cache
         for model_name, fname, ids, values in self._guide_layout_snapshot(guide_ids):
