@@ -15,7 +15,8 @@ Every comparison runs for two users, and the script reports both:
   rules, tracking and followers included.
 
 For each, measured in the same run (times: best of the rounds for the
-batches, median of the alternating single moves; queries counted):
+batches, median of the alternating single moves; queries counted; what the
+request's commit still writes, the chatter's tracking messages, included):
 
 1. batch vs the plan wizard (superuser only): (guided move - the same move
    of unguided records) / Odoo's ``activity_schedule`` of the same two
@@ -45,6 +46,7 @@ sys.path.insert(0, os.path.join(get_module_path("crm_workflow_guide"), "bench"))
 from benchlib import measured  # noqa: E402
 
 N = int(globals().get("BENCH_RECORDS", 1000))
+SUPERUSER = globals().get("BENCH_SUPERUSER", True)  # False: the salesman only
 ROUNDS = int(globals().get("BENCH_ROUNDS", 3))
 SINGLE = int(globals().get("BENCH_SINGLE", 50))
 
@@ -187,6 +189,11 @@ def schedule(records):
             )
 
 
+def measured_(env, func):
+    """Measured with the commit's tracking messages (see ``benchlib``)."""
+    return measured(env, func, precommit=True)
+
+
 def undone(func):
     """``func()``, its records undone after (the set-up is kept)."""
     env.flush_all()
@@ -201,7 +208,7 @@ def undone(func):
 def batch_round(mode_env, owners, with_loop):
     result = {}
     guided = leads(mode_env, owners, N)
-    result["guided"] = measured(env, lambda: move(guided))
+    result["guided"] = measured_(env, lambda: move(guided))
     assert (
         env["mail.activity"].search_count(
             [("res_model", "=", "crm.lead"), ("res_id", "in", guided.ids)]
@@ -209,12 +216,12 @@ def batch_round(mode_env, owners, with_loop):
         == 2 * N
     ), "the guided move planned two activities per record"
     unguided = leads(mode_env, owners, N, guided=False)
-    result["unguided"] = measured(env, lambda: move(unguided))
+    result["unguided"] = measured_(env, lambda: move(unguided))
     floored = leads(mode_env, owners, N, guided=False)
-    result["floor"] = measured(env, lambda: floor(floored))
+    result["floor"] = measured_(env, lambda: floor(floored))
     if with_loop:
         looped = leads(mode_env, owners, N, guided=False)
-        result["loop"] = measured(env, lambda: schedule(looped))
+        result["loop"] = measured_(env, lambda: schedule(looped))
     return result
 
 
@@ -225,9 +232,9 @@ def single_moves(mode_env, owners):
     scheduled = leads(mode_env, owners, SINGLE, guided=False)
     samples = {"guided": [], "floor": [], "schedule": []}
     for i in range(SINGLE):
-        samples["guided"].append(measured(env, lambda i=i: move(guided[i])))
-        samples["floor"].append(measured(env, lambda i=i: floor(floored[i])))
-        samples["schedule"].append(measured(env, lambda i=i: schedule(scheduled[i])))
+        samples["guided"].append(measured_(env, lambda i=i: move(guided[i])))
+        samples["floor"].append(measured_(env, lambda i=i: floor(floored[i])))
+        samples["schedule"].append(measured_(env, lambda i=i: schedule(scheduled[i])))
     return {
         key: (
             statistics.median(seconds for seconds, __ in values),
@@ -274,4 +281,6 @@ print(
 
 
 for name, (mode_env, owners) in MODES.items():
+    if mode_env.su and not SUPERUSER:
+        continue
     report(name, mode_env, owners, with_loop=mode_env.su)

@@ -92,7 +92,9 @@ class CrmGuide(_ClearsLayouts, models.Model):
     def _guide_layout_snapshot(self, guide_ids):
         """``((model, field, ids, values), ...)``: the layout of the guides
         ``guide_ids`` as the current user reads it."""
-        guides = self.browse(guide_ids)
+        # what the user may read of it (a guide of another company written
+        # by a client is refused by the move's checks, not here)
+        guides = self.browse(guide_ids)._filtered_access("read")
         stages = guides.guide_stage_ids
         steps = stages.step_ids
         templates = steps.template_id

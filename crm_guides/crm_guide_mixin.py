@@ -156,7 +156,7 @@ class CrmGuideMixin(models.AbstractModel):
     guide_guidance = fields.Html(related="guide_stage_id.guidance", string="Guidance")
 
     # ------------------------------------------------------------------
-    # CRUD
+    # Create, write, unlink, and the checks of the values they are given
     # ------------------------------------------------------------------
 
     @api.model_create_multi

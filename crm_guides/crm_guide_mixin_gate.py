@@ -248,6 +248,10 @@ class CrmGuideMixin(models.AbstractModel):
                 gates[rec.id] = gates_of[stage]
         return gates
 
+    # ------------------------------------------------------------------
+    # The rule: required steps of the gates still open
+    # ------------------------------------------------------------------
+
     def _guide_blocked_moves(self, gates):
         """The rule: ``{record id: required steps still open}`` for the
         ``gates`` (``{record id: guide stages passed}``). A required step is

@@ -1,6 +1,6 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users
 
 from .common import SALESMAN, GuideCommon, new_company_user
@@ -144,3 +144,10 @@ class TestSecurity(GuideCommon):
             .create({"name": "B lead", "team_id": team_b.id, "type": "opportunity"})
         )
         self.assertEqual(lead_b.guide_id, guide_b)
+        # a guide of company B written by a salesman of company A: refused
+        # (they may not read it, or it serves another company), nothing
+        # written
+        lead_a = self._create_opportunities(1).with_user(self.salesman)
+        with self.assertRaises((AccessError, ValidationError)):
+            lead_a.write({"guide_id": guide_b.id})
+        self.assertEqual(lead_a.sudo().guide_id, self.guide)
