@@ -17,7 +17,15 @@ the loop is also measured with the notifications off (``mail_activity_quick_
 update``) to compare like with like. Nothing is committed.
 """
 
+import os
+import sys
 import time
+
+from odoo.modules.module import get_module_path
+
+# the scripts' shared helpers (bench/benchlib.py), beside this script
+sys.path.insert(0, os.path.join(get_module_path("crm_workflow_guide"), "bench"))
+from benchlib import timed  # noqa: E402
 
 N = int(globals().get("BENCH_PARTNERS", 10000))
 env = env(context=dict(env.context, tracking_disable=True))  # noqa: F821 (odoo shell)
@@ -50,42 +58,36 @@ def contacts(tag):
     return industry, partners
 
 
-def timed(func):
-    env.flush_all()
-    env.invalidate_all()
-    start = time.perf_counter()
-    func()
-    env.flush_all()
-    return time.perf_counter() - start
-
-
 industry, __ = contacts("list")
 call_list = env["crm.call.list"].create(
     {"name": "Bench list", "industry_ids": [(6, 0, industry.ids)]}
 )
-ours = timed(call_list.action_schedule_calls)
+ours = timed(env, call_list.action_schedule_calls)
 assert len(env["mail.activity"].search([("crm_call_list_id", "=", call_list.id)])) == N
 
 __, loop_partners = contacts("loop")
 loop = timed(
+    env,
     lambda: [
         partner.activity_schedule(
             activity_type_id=call.id, summary="Bench", user_id=partner.user_id.id
         )
         for partner in loop_partners
-    ]
+    ],
 )
 __, quiet_partners = contacts("quiet")
 quiet = timed(
+    env,
     lambda: [
         partner.with_context(mail_activity_quick_update=True).activity_schedule(
             activity_type_id=call.id, summary="Bench", user_id=partner.user_id.id
         )
         for partner in quiet_partners
-    ]
+    ],
 )
 __, floor_partners = contacts("floor")
 floor = timed(
+    env,
     lambda: env["mail.activity"]
     .with_context(mail_activity_quick_update=True)
     .create(
@@ -99,8 +101,9 @@ floor = timed(
             }
             for partner in floor_partners
         ]
-    )
+    ),
 )
+
 print(f"contacts: {N}")
 print(f"call list, one batch:                      {ours:.3f} s")
 print(f"Odoo activity_schedule loop:               {loop:.3f} s")

@@ -7,44 +7,63 @@ installed (``python3 tools/dev.py bench`` does it for you)::
 
     odoo shell -d DB --addons-path=... < bench/stage_move.py
 
-It prints absolute times and four ratios, all measured in the same run:
+Every comparison runs for two users, and the script reports both:
 
-1. batch vs the plan wizard: (guided move - the same move of unguided
-   records) / Odoo's ``activity_schedule`` of the same two activities, one
-   record at a time (target <= 0.2);
+* the superuser with chatter tracking off (what the engine costs alone);
+* a salesman of the team with tracking on, moving their own opportunities
+  (the activities are theirs): the pipeline as it is really used, record
+  rules, tracking and followers included.
+
+For each, measured in the same run (times: best of the rounds for the
+batches, median of the alternating single moves; queries counted; what the
+request's commit still writes, the chatter's tracking messages, included):
+
+1. batch vs the plan wizard (superuser only): (guided move - the same move
+   of unguided records) / Odoo's ``activity_schedule`` of the same two
+   activities, one record at a time (target <= 0.2);
 2. batch vs the floor: guided move of N records / (unguided move + a
-   batched ``mail.activity.create`` of the same 2N activities), assignees
-   being five other salespeople (target <= 1.5);
-3. the same with the salesman assigning to themselves (no notification on
-   either side; target <= 1.5);
-4. single move: one record entering the stage, repeated record by record /
-   (plain move of one record + two ``activity_schedule`` on it) (target <=
-   1.0).
+   batched ``mail.activity.create`` of the same 2N activities) (target <=
+   1.5; the superuser's activities go to five other salespeople);
+3. single move vs the floor: one record entering the stage / (the same move
+   of an unguided record + one batched ``mail.activity.create`` of its two
+   activities), alternating record by record (target <= 1.0, no more
+   queries);
+4. single move vs Odoo's way: the same / (plain move + two
+   ``activity_schedule``) (target <= 1.0).
 
-Chatter tracking is disabled on every side. Nothing is committed.
+Nothing is committed.
 """
 
+import os
+import statistics
+import sys
 import time
 
+from odoo.modules.module import get_module_path
+
+# the scripts' shared helpers (bench/benchlib.py), beside this script
+sys.path.insert(0, os.path.join(get_module_path("crm_workflow_guide"), "bench"))
+from benchlib import measured  # noqa: E402
+
 N = int(globals().get("BENCH_RECORDS", 1000))
+SUPERUSER = globals().get("BENCH_SUPERUSER", True)  # False: the salesman only
 ROUNDS = int(globals().get("BENCH_ROUNDS", 3))
+SINGLE = int(globals().get("BENCH_SINGLE", 50))
 
-env = env(context=dict(env.context, tracking_disable=True))  # noqa: F821 (odoo shell)
-
-
-def timed(func):
-    env.flush_all()
-    env.invalidate_all()
-    start = time.perf_counter()
-    func()
-    env.flush_all()
-    return time.perf_counter() - start
+root = env  # noqa: F821 (odoo shell)
+quiet = dict(root.context, tracking_disable=True)
+env = root(context=quiet)
 
 
-def setup(self_assigned=False):
+def setup():
+    salesman_group = env.ref("sales_team.group_sale_salesman")
     users = env["res.users"].create(
         [
-            {"name": f"Bench rep {i}", "login": f"bench_rep_{i}_{time.time()}"}
+            {
+                "name": f"Bench rep {i}",
+                "login": f"bench_rep_{i}_{time.time()}",
+                "groups_id": [(6, 0, salesman_group.ids)],
+            }
             for i in range(5)
         ]
     )
@@ -59,6 +78,16 @@ def setup(self_assigned=False):
     )
     call = env.ref("mail.mail_activity_data_call")
     todo = env.ref("mail.mail_activity_data_todo")
+    steps = [
+        {
+            "name": name,
+            "activity_type_id": activity_type.id,
+            "auto_schedule": True,
+            "delay_count": delay,
+            "summary": name,
+        }
+        for name, activity_type, delay in (("Call", call, 1), ("Prepare", todo, 2))
+    ]
     env["crm.guide"].create(
         {
             "name": "Bench guide",
@@ -72,57 +101,46 @@ def setup(self_assigned=False):
                     {
                         "sequence": 2,
                         "stage_id": target.id,
-                        "step_ids": [
-                            (
-                                0,
-                                0,
-                                {
-                                    "name": "Call",
-                                    "activity_type_id": call.id,
-                                    "auto_schedule": True,
-                                    "delay_count": 1,
-                                    "summary": "Call",
-                                },
-                            ),
-                            (
-                                0,
-                                0,
-                                {
-                                    "name": "Prepare",
-                                    "activity_type_id": todo.id,
-                                    "auto_schedule": True,
-                                    "delay_count": 2,
-                                    "summary": "Prepare",
-                                },
-                            ),
-                        ],
+                        "step_ids": [(0, 0, vals) for vals in steps],
                     },
                 ),
             ],
         }
     )
-
-    def leads():
-        return env["crm.lead"].create(
-            [
-                {
-                    "name": f"Bench {i}",
-                    "type": "opportunity",
-                    "team_id": team.id,
-                    "user_id": env.uid if self_assigned else users[i % len(users)].id,
-                    "stage_id": start.id,
-                }
-                for i in range(N)
-            ]
-        )
-
-    return leads, target, call, todo
+    return users, team, start, target, call, todo
 
 
-SINGLE = min(N, 200)
+USERS, TEAM, START, TARGET, CALL, TODO = setup()
+SALESMAN = USERS[0]
+MODES = {
+    "superuser, tracking off": (env, USERS),
+    "salesman of the team, tracking on": (
+        root(user=SALESMAN.id, context=dict(root.context)),
+        SALESMAN,
+    ),
+}
 
 
-def activity_vals(leads, call, todo):
+def leads(mode_env, owners, count, guided=True):
+    records = env["crm.lead"].create(
+        [
+            {
+                "name": f"Bench {i}",
+                "type": "opportunity",
+                "team_id": TEAM.id,
+                "user_id": owners[i % len(owners)].id,
+                "stage_id": START.id,
+            }
+            for i in range(count)
+        ]
+    )
+    if not guided:
+        records.write({"guide_id": False})
+    env.flush_all()
+    return records.with_env(mode_env)
+
+
+def activity_vals(records):
     today = env.cr.now().date()
     model_id = env["ir.model"]._get_id("crm.lead")
     return [
@@ -134,107 +152,135 @@ def activity_vals(leads, call, todo):
             "user_id": lead.user_id.id,
             "date_deadline": today,
         }
-        for lead in leads
-        for activity_type, summary in ((call, "Call"), (todo, "Prepare"))
+        for lead in records
+        for activity_type, summary in ((CALL, "Call"), (TODO, "Prepare"))
     ]
 
 
-def measure(self_assigned):
-    make_leads, target, call, todo = setup(self_assigned)
-    guided, unguided, floor, plain = (make_leads() for _i in range(4))
-    (unguided | floor | plain).write({"guide_id": False})
+def move(records):
+    records.write({"stage_id": TARGET.id})
+
+
+def floor(records):
+    """The unguided move plus the activities in batched creates (two: core
+    inserts the same follower twice when one create holds two activities of
+    one assignee on one record, a UniqueViolation)."""
+    move(records)
+    vals_list = activity_vals(records)
+    Activity = records.env["mail.activity"]
+    if len(records) == 1:
+        Activity.create(vals_list)
+        return
+    Activity.create(vals_list[0::2])
+    Activity.create(vals_list[1::2])
+
+
+def schedule(records):
+    """Odoo's way: the move, then ``activity_schedule`` twice a record."""
+    move(records)
+    today = env.cr.now().date()
+    for lead in records:
+        for activity_type, summary in ((CALL, "Call"), (TODO, "Prepare")):
+            lead.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=summary,
+                user_id=lead.user_id.id,
+                date_deadline=today,
+            )
+
+
+def measured_(env, func):
+    """Measured with the commit's tracking messages (see ``benchlib``)."""
+    return measured(env, func, precommit=True)
+
+
+def undone(func):
+    """``func()``, its records undone after (the set-up is kept)."""
     env.flush_all()
-    times = {}
-    times["unguided"] = timed(lambda: unguided.write({"stage_id": target.id}))
-    times["guided"] = timed(lambda: guided.write({"stage_id": target.id}))
-    times["floor_move"] = timed(lambda: floor.write({"stage_id": target.id}))
-    # two batched creates (one per activity): core mail.activity.create
-    # inserts the same follower twice when one create holds two activities of
-    # one assignee on one record (a UniqueViolation)
-    vals_list = activity_vals(floor, call, todo)
-    times["floor_create"] = timed(
-        lambda: (
-            env["mail.activity"].create(vals_list[0::2]),
-            env["mail.activity"].create(vals_list[1::2]),
-        )
-    )
+    env.cr.execute("SAVEPOINT bench_round")
+    try:
+        return func()
+    finally:
+        env.cr.execute("ROLLBACK TO SAVEPOINT bench_round")
+        env.invalidate_all()
 
-    def plain_schedule():
-        today = env.cr.now().date()
-        for lead in plain:
-            for activity_type, summary in ((call, "Call"), (todo, "Prepare")):
-                lead.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    summary=summary,
-                    user_id=lead.user_id.id,
-                    date_deadline=today,
-                )
 
-    times["plain"] = timed(plain_schedule)
+def batch_round(mode_env, owners, with_loop):
+    result = {}
+    guided = leads(mode_env, owners, N)
+    result["guided"] = measured_(env, lambda: move(guided))
     assert (
         env["mail.activity"].search_count(
             [("res_model", "=", "crm.lead"), ("res_id", "in", guided.ids)]
         )
         == 2 * N
     ), "the guided move planned two activities per record"
-    # single moves, record by record
-    single_guided, single_plain = make_leads()[:SINGLE], make_leads()[:SINGLE]
-    single_plain.write({"guide_id": False})
-    env.flush_all()
-
-    def guided_one_by_one():
-        for lead in single_guided:
-            lead.write({"stage_id": target.id})
-            env.flush_all()
-
-    def plain_one_by_one():
-        today = env.cr.now().date()
-        for lead in single_plain:
-            lead.write({"stage_id": target.id})
-            for activity_type, summary in ((call, "Call"), (todo, "Prepare")):
-                lead.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    summary=summary,
-                    user_id=lead.user_id.id,
-                    date_deadline=today,
-                )
-            env.flush_all()
-
-    times["single_guided"] = timed(guided_one_by_one)
-    times["single_plain"] = timed(plain_one_by_one)
-    env.cr.rollback()
-    env.invalidate_all()
-    return times
+    unguided = leads(mode_env, owners, N, guided=False)
+    result["unguided"] = measured_(env, lambda: move(unguided))
+    floored = leads(mode_env, owners, N, guided=False)
+    result["floor"] = measured_(env, lambda: floor(floored))
+    if with_loop:
+        looped = leads(mode_env, owners, N, guided=False)
+        result["loop"] = measured_(env, lambda: schedule(looped))
+    return result
 
 
-results = {False: [], True: []}
-for _round in range(ROUNDS):
-    for self_assigned in (False, True):
-        results[self_assigned].append(measure(self_assigned))
+def single_moves(mode_env, owners):
+    """Alternating single moves: guided, floor, Odoo's way, record by record."""
+    guided = leads(mode_env, owners, SINGLE)
+    floored = leads(mode_env, owners, SINGLE, guided=False)
+    scheduled = leads(mode_env, owners, SINGLE, guided=False)
+    samples = {"guided": [], "floor": [], "schedule": []}
+    for i in range(SINGLE):
+        samples["guided"].append(measured_(env, lambda i=i: move(guided[i])))
+        samples["floor"].append(measured_(env, lambda i=i: floor(floored[i])))
+        samples["schedule"].append(measured_(env, lambda i=i: schedule(scheduled[i])))
+    return {
+        key: (
+            statistics.median(seconds for seconds, __ in values),
+            statistics.median(queries for __, queries in values),
+        )
+        for key, values in samples.items()
+    }
 
 
-def best(self_assigned, key):
-    return min(times[key] for times in results[self_assigned])
-
-
-print(f"records: {N}, single moves: {SINGLE}, rounds: {ROUNDS} (best of each)")
-for self_assigned in (False, True):
-    who = "assigned to themselves" if self_assigned else "assigned to 5 other users"
-    b = {key: best(self_assigned, key) for key in results[self_assigned][0]}
-    floor = b["floor_move"] + b["floor_create"]
-    print(f"-- {who}")
-    print(f"guided move of {N}              : {b['guided']:.3f} s")
-    print(f"unguided move                  : {b['unguided']:.3f} s")
-    print(f"floor: move + batched create   : {floor:.3f} s")
-    print(f"plain activity_schedule x2 loop: {b['plain']:.3f} s")
-    print(f"single guided moves            : {b['single_guided']:.3f} s")
-    print(f"single plain move + 2 schedules: {b['single_plain']:.3f} s")
+def report(name, mode_env, owners, with_loop):
+    rounds = [
+        undone(lambda: batch_round(mode_env, owners, with_loop))
+        for _round in range(ROUNDS)
+    ]
+    best = {key: min(r[key] for r in rounds) for key in rounds[0]}
+    single = undone(lambda: single_moves(mode_env, owners))
+    print(f"-- {name}")
+    for key, (seconds, queries) in best.items():
+        print(f"{key:>10} move of {N}: {seconds * 1000:9.1f} ms {queries:6d} queries")
+    for key, (seconds, queries) in single.items():
+        print(f"{key:>10} single move: {seconds * 1000:7.2f} ms {queries:6.0f} queries")
+    if with_loop:
+        ratio = (best["guided"][0] - best["unguided"][0]) / best["loop"][0]
+        print(f"ratio 1 (guided - unguided) / loop = {ratio:.3f} (target <= 0.2)")
+    ratio = best["guided"][0] / best["floor"][0]
+    print(f"ratio 2 batch guided / floor = {ratio:.3f} (target <= 1.5)")
+    ratio = single["guided"][0] / single["floor"][0]
     print(
-        "ratio 1 (guided - unguided) / plain loop = "
-        f"{(b['guided'] - b['unguided']) / b['plain']:.3f} (target <= 0.2)"
+        f"ratio 3 single guided / floor = {ratio:.3f} (target <= 1.0), queries "
+        f"{single['guided'][1]:.0f} vs {single['floor'][1]:.0f}"
     )
-    print(f"ratio 2/3 guided / floor = {b['guided'] / floor:.3f} (target <= 1.5)")
+    ratio = single["guided"][0] / single["schedule"][0]
     print(
-        "ratio 4 single guided / single plain = "
-        f"{b['single_guided'] / b['single_plain']:.3f} (target <= 1.0)"
+        f"ratio 4 single guided / move + 2 activity_schedule = {ratio:.3f} "
+        f"(target <= 1.0), queries {single['guided'][1]:.0f} vs "
+        f"{single['schedule'][1]:.0f}"
     )
+
+
+print(
+    f"records: {N}, rounds: {ROUNDS} (best of each), single moves: {SINGLE} "
+    "alternating (median)"
+)
+
+
+for name, (mode_env, owners) in MODES.items():
+    if mode_env.su and not SUPERUSER:
+        continue
+    report(name, mode_env, owners, with_loop=mode_env.su)

@@ -1,15 +1,23 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""What the Guide panel (static/src/components/guide_panel) shows, for any
-guided model, in one call and a fixed number of queries."""
+"""The guide as the user sees it: what the Guide panel
+(static/src/components/guide_panel) shows, for any guided model, in one call
+and a fixed number of queries; and the prompts offering what comes next once
+a step is done."""
 
 from odoo import api, fields, models
 
 from . import engine
 
 
+# The model is extended by concern, in several files of this addon.
+# pylint: disable=consider-merging-classes-inherited
 class CrmGuideMixin(models.AbstractModel):
     _inherit = "crm.guide.mixin"
+
+    # ------------------------------------------------------------------
+    # Panel
+    # ------------------------------------------------------------------
 
     def guide_get_panel_data(self):
         """The guide of this record as the panel shows it: stage path with
@@ -113,6 +121,58 @@ class CrmGuideMixin(models.AbstractModel):
             "is_last_stage": bool(current and not following),
             "can_write": can_write,
         }
+
+    # ------------------------------------------------------------------
+    # Prompts: what comes after a step is done
+    # ------------------------------------------------------------------
+
+    def _guide_after_steps_closed(self):
+        """Steps of these records were just done or set aside. Users who chose
+        "always plan the next step" get it planned at once, whatever the way
+        they completed the step (form, chatter, RPC)."""
+        if not self.env.user.crm_guide_always_schedule_next:
+            return
+        rows = self.env["crm.guide.record.step"].concat(
+            *self._guide_next_suggested_rows().values()
+        )
+        if rows:
+            self._guide_schedule(rows)
+
+    def _guide_prompt_after_done(self):
+        """The action offering what comes next for this record, or False: the
+        stage's next suggested follow-up, else (stage complete, guide with
+        'Suggest Next Stage') the next stage."""
+        self.ensure_one()
+        if not self.guide_stage_id or self._guide_is_closed():
+            return False
+        Prompt = self.env["crm.guide.prompt"]
+        suggested = self._guide_next_suggested_rows().get(self.id)
+        if suggested:
+            return Prompt._open(
+                {
+                    "prompt_type": "next_step",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "record_step_id": suggested.id,
+                }
+            )
+        if not self.guide_id.auto_advance or self._guide_open_rows():
+            return False
+        following = self._guide_next_guide_stage()
+        if following:
+            return Prompt._open(
+                {
+                    "prompt_type": "next_stage",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "next_guide_stage_id": following.id,
+                }
+            )
+        if self._guide_finish_label():
+            return Prompt._open(
+                {"prompt_type": "finish", "res_model": self._name, "res_id": self.id}
+            )
+        return False
 
 
 class IrHttp(models.AbstractModel):

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 
+from .references import referenced
+
 
 class CrmGuideStage(models.Model):
     """One stage of a guide.
@@ -213,26 +215,10 @@ class CrmGuideStage(models.Model):
         """The guide stages records went through (their steps' rows) or stand
         in, archived and lost records and records the user cannot see
         included."""
-        if not self:
-            return self
-        groups = (
-            self.env["crm.guide.record.step"]
-            .sudo()
-            ._read_group([("guide_stage_id", "in", self.ids)], ["guide_stage_id"])
-        )
-        used = self.browse(guide_stage.id for (guide_stage,) in groups)
+        used = referenced(self, "crm.guide.record.step", "guide_stage_id")
         for res_model, guide_stages in (self - used).grouped("res_model").items():
             if res_model and res_model in self.env:
-                groups = (
-                    self.env[res_model]
-                    .sudo()
-                    .with_context(active_test=False)
-                    ._read_group(
-                        [("guide_stage_id", "in", guide_stages.ids)],
-                        ["guide_stage_id"],
-                    )
-                )
-                used |= self.browse(guide_stage.id for (guide_stage,) in groups)
+                used |= referenced(guide_stages, res_model, "guide_stage_id")
         return used
 
     @api.ondelete(at_uninstall=False)

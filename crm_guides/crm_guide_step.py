@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 
 from .mail_activity_plan import STEPS_MOVING
+from .references import referenced
 
 
 class CrmGuideStep(models.Model):
@@ -181,14 +182,7 @@ class CrmGuideStep(models.Model):
     def _guide_used(self):
         """The steps records went through (they have rows), archived and
         lost records and records the user cannot see included."""
-        if not self:
-            return self
-        groups = (
-            self.env["crm.guide.record.step"]
-            .sudo()
-            ._read_group([("step_id", "in", self.ids)], ["step_id"])
-        )
-        return self.browse(step.id for (step,) in groups)
+        return referenced(self, "crm.guide.record.step", "step_id")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):

@@ -52,3 +52,41 @@ def rotting_threshold(now, rotting_days):
 def deadline(today, delay_days):
     """Due date of a step scheduled ``delay_days`` days after ``today``."""
     return today + timedelta(days=max(0, delay_days or 0))
+
+
+def gates_passed(stages, current=None, target=None, target_position=None):
+    """The gates a forward move passes: the blocking stages of a guide from
+    the ``current`` stage (included; from the guide's first stage when there
+    is none) up to the ``target`` (excluded). A move that is not forward
+    passes none.
+
+    ``stages``: the guide's stages, each a tuple ``(stage, key, position,
+    is_blocking)``: ``key`` its ``(sequence, id)`` order in the guide,
+    ``position`` its status's place in the status's own order (-1 when it
+    has none). ``current`` and ``target`` are keys, or None. A target outside
+    the guide (``target`` None) is given by its status's ``target_position``:
+    the stages whose status comes before it are passed, and a record whose
+    current stage does not come before it does not move forward. Returns the
+    blocking ``stage`` items, in the given order.
+    """
+    if target is not None:
+        if current is not None and not is_forward(current, target):
+            return []
+        passed = [
+            item
+            for item in stages
+            if is_forward(item[1], target)
+            and (current is None or not is_forward(item[1], current))
+        ]
+    elif target_position is not None:
+        passed = [
+            item
+            for item in stages
+            if item[2] < target_position
+            and (current is None or not is_forward(item[1], current))
+        ]
+        if current is not None and current not in [item[1] for item in passed]:
+            return []
+    else:
+        return []
+    return [item[0] for item in passed if item[3]]

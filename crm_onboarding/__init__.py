@@ -2,8 +2,6 @@
 adoption figures, rewards)."""
 
 from . import res_company
-from . import crm_adoption_report
-from . import crm_guide_step_report
 from . import res_company_adoption
 from . import res_config_settings_adoption
 from . import crm_segmentation

@@ -4,12 +4,7 @@
 industry, interest, subscription and any filter; kept static or re-evaluated;
 then, in one batched action, a call for each or a lead for each."""
 
-import ast
-import datetime
-import time
 from collections import defaultdict
-from textwrap import shorten
-from types import SimpleNamespace
 
 import pytz
 from dateutil.relativedelta import relativedelta
@@ -20,42 +15,9 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_list, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-# what the conditions of a list may hold: values, dates and the current user's
-# id (as Odoo's domain editor writes them), no record (nothing to call a method
-# on) and no computation that could take the server's time (10**10**8,
-# "x" * 10**9)
-_DOMAIN_NODES = (
-    ast.Expression, ast.List, ast.Tuple, ast.Constant, ast.Name, ast.Attribute,
-    ast.Call, ast.keyword, ast.UnaryOp, ast.BinOp, ast.expr_context,
-    ast.unaryop, ast.Add, ast.Sub,
-)  # fmt: skip
-#: the names a condition may use (see ``_filter_eval_context``)
-_DOMAIN_NAMES = frozenset(
-    {"uid", "company_id", "company_ids", "context_today", "datetime",
-     "relativedelta", "time", "True", "False", "None"}
-)  # fmt: skip
-#: the attributes a condition may read: dates and periods, nothing else
-_DOMAIN_ATTRIBUTES = frozenset(
-    {"datetime", "date", "time", "timedelta", "combine", "now", "today",
-     "strftime", "to_utc", "isoformat"}
-)  # fmt: skip
-_DOMAIN_MAX_LENGTH = 10000
+from . import call_list_conditions as conditions
+
 MAX_ACTIVITY_DELAY = 3650
-
-
-class _UserDatetime(datetime.datetime):
-    """``datetime.datetime`` of the domain editor's expressions, whose
-    ``to_utc()`` reads the value in the user's time zone (as the web client's
-    does)."""
-
-    tz = pytz.utc
-
-    def to_utc(self):
-        return (
-            self.tz.localize(datetime.datetime(*self.timetuple()[:6]))
-            .astimezone(pytz.utc)
-            .replace(tzinfo=None)
-        )
 
 
 class CrmCallList(models.Model):
@@ -206,45 +168,29 @@ class CrmCallList(models.Model):
                 )
 
     def _filter_domain(self):
+        """The list's other conditions as a domain, once the sandbox
+        (``call_list_conditions``) let them through."""
         self.ensure_one()
         source = (self.filter_domain or "").strip() or "[]"
-        if len(source) > _DOMAIN_MAX_LENGTH:
+        try:
+            conditions.check(source)
+        except conditions.TooLong as exc:
             raise self._invalid_filter(
                 self.env._(
-                    "it is longer than %(max)s characters", max=_DOMAIN_MAX_LENGTH
+                    "it is longer than %(max)s characters", max=conditions.MAX_LENGTH
                 )
-            )
-        try:
-            tree = ast.parse(source, mode="eval")
-            nodes = list(ast.walk(tree))
-        except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
-            raise self._invalid_filter(exc) from exc
-        for node in nodes:
-            if (
-                not isinstance(node, _DOMAIN_NODES)
-                or (
-                    isinstance(node, ast.BinOp)
-                    and not isinstance(node.op, ast.Add | ast.Sub)
+            ) from exc
+        except conditions.Unparsable as exc:
+            raise self._invalid_filter(exc.error) from exc
+        except conditions.Forbidden as exc:
+            raise UserError(
+                self.env._(
+                    "The conditions of the list %(name)s may only hold values, "
+                    "dates and the current user: %(expression)s is not allowed.",
+                    name=self.name,
+                    expression=exc.expression,
                 )
-                or (isinstance(node, ast.Name) and node.id not in _DOMAIN_NAMES)
-                or (
-                    isinstance(node, ast.Attribute)
-                    and node.attr not in _DOMAIN_ATTRIBUTES
-                )
-                or (
-                    isinstance(node, ast.Constant)
-                    and isinstance(node.value, int)
-                    and abs(node.value) > 10**12
-                )
-            ):
-                raise UserError(
-                    self.env._(
-                        "The conditions of the list %(name)s may only hold values, "
-                        "dates and the current user: %(expression)s is not allowed.",
-                        name=self.name,
-                        expression=shorten(ast.unparse(node), 80),
-                    )
-                )
+            ) from exc
         try:
             domain = safe_eval(source, self._filter_eval_context())
             expression.expression(domain, self.env["res.partner"])
@@ -284,20 +230,14 @@ class CrmCallList(models.Model):
             tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
         except pytz.UnknownTimeZoneError:
             tz = pytz.utc
-        return {
-            "uid": self.env.uid,
-            "company_id": self.env.company.id,
-            "company_ids": self.env.companies.ids,
-            "context_today": lambda: fields.Date.context_today(self),
-            "datetime": SimpleNamespace(
-                datetime=type("datetime", (_UserDatetime,), {"tz": tz}),
-                date=datetime.date,
-                time=datetime.time,
-                timedelta=datetime.timedelta,
-            ),
-            "relativedelta": relativedelta,
-            "time": SimpleNamespace(strftime=time.strftime),
-        }
+        return conditions.eval_context(
+            uid=self.env.uid,
+            company_id=self.env.company.id,
+            company_ids=self.env.companies.ids,
+            context_today=lambda: fields.Date.context_today(self),
+            tz=tz,
+            relativedelta=relativedelta,
+        )
 
     def _partner_domain(self):
         """The conditions of the list, with the GDPR rule: a person who
@@ -529,25 +469,33 @@ class CrmCallList(models.Model):
             },
         }
 
-    def action_schedule_calls(self):
-        """One call (the list's activity) for each contact of the list, in one
-        batch; a contact with an open call of this list gets no second one."""
+    def _run(self, run_one, message):
+        """Run the lists as one batch: each list's ``run_one(call_list)``
+        gives ``(done, skipped)``; the user is told ``message(done,
+        skipped)`` for all of them. Only who may edit the lists runs them; of
+        two users running one list at once, the second waits (``_lock``)."""
         if not self:
             return self._notify(self.env._("No call list was selected."))
         self.check_access("write")
         self._lock()
-        planned = skipped = 0
+        done = skipped = 0
         for call_list in self:
-            list_planned, list_skipped = call_list._schedule_calls()
-            planned += list_planned
+            list_done, list_skipped = run_one(call_list)
+            done += list_done
             skipped += list_skipped
-        return self._notify(
-            self.env._(
+        return self._notify(message(done, skipped))
+
+    def action_schedule_calls(self):
+        """One call (the list's activity) for each contact of the list, in one
+        batch; a contact with an open call of this list gets no second one."""
+        return self._run(
+            lambda call_list: call_list._schedule_calls(),
+            lambda planned, skipped: self.env._(
                 "Calls planned: %(planned)s. Contacts that already had an open "
                 "call of this list: %(skipped)s.",
                 planned=planned,
                 skipped=skipped,
-            )
+            ),
         )
 
     def _schedule_calls(self):
@@ -605,22 +553,14 @@ class CrmCallList(models.Model):
         """One lead for each contact of the list, in one batch, assigned to
         the account's salesperson (or the chosen user), with the team's guide;
         a contact with an open lead of this list gets no second one."""
-        if not self:
-            return self._notify(self.env._("No call list was selected."))
-        self.check_access("write")
-        self._lock()
-        created = skipped = 0
-        for call_list in self:
-            list_created, list_skipped = call_list._create_leads()
-            created += list_created
-            skipped += list_skipped
-        return self._notify(
-            self.env._(
+        return self._run(
+            lambda call_list: call_list._create_leads(),
+            lambda created, skipped: self.env._(
                 "Leads created: %(created)s. Contacts that already had an open "
                 "lead of this list: %(skipped)s.",
                 created=created,
                 skipped=skipped,
-            )
+            ),
         )
 
     def _create_leads(self):

@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_list
 
+from ..crm_guides.references import referenced
+
 
 class CrmInterest(models.Model):
     _name = "crm.interest"
@@ -48,14 +50,7 @@ class CrmInterest(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
         # every contact counts: archived ones and those the user does not see
-        used_ids = {
-            interest.id
-            for (interest,) in self.env["res.partner"]
-            .sudo()
-            .with_context(active_test=False)
-            ._read_group([("crm_interest_ids", "in", self.ids)], ["crm_interest_ids"])
-        }
-        used = self.filtered(lambda interest: interest.id in used_ids)
+        used = referenced(self, "res.partner", "crm_interest_ids")
         if used:
             raise UserError(
                 self.env._(
@@ -99,13 +94,7 @@ class CrmSubscriptionType(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
         # every subscription counts, also those the user does not see
-        used_types = {
-            sub_type.id
-            for (sub_type,) in self.env["crm.subscription"]
-            .sudo()
-            ._read_group([("type_id", "in", self.ids)], ["type_id"])
-        }
-        used = self.filtered(lambda sub_type: sub_type.id in used_types)
+        used = referenced(self, "crm.subscription", "type_id")
         if used:
             raise UserError(
                 self.env._(
@@ -404,39 +393,3 @@ class ResPartner(models.Model):
                     "crm_unsubscribed_type_ids": [(6, 0, list(unsubscribed))],
                 }
             )
-
-
-class BasePartnerMergeAutomaticWizard(models.TransientModel):
-    _inherit = "base.partner.merge.automatic.wizard"
-
-    def _update_foreign_keys(self, src_partners, dst_partner):
-        """Merging contacts merges their consents: where both have a
-        subscription of the same type, the kept contact keeps one, and a
-        withdrawal (unsubscribed) wins over a subscription, so that merging a
-        duplicate never selects again a person who unsubscribed."""
-        Subscription = self.env["crm.subscription"].sudo()
-        subs = Subscription.search(
-            [("partner_id", "in", (src_partners | dst_partner).ids)]
-        )
-        kept = {sub.type_id: sub for sub in subs if sub.partner_id == dst_partner}
-        doubles = Subscription
-        for sub in subs - Subscription.concat(*kept.values()):
-            mine = kept.get(sub.type_id)
-            if not mine:
-                kept[sub.type_id] = sub
-                continue
-            if sub.state == "unsubscribed" and mine.state == "subscribed":
-                mine.write(
-                    {
-                        "state": "unsubscribed",
-                        "consent_date": sub.consent_date,
-                        "source": sub.source,
-                    }
-                )
-            doubles |= sub
-        # the merged contact's own copies go (as the system: a subscription is
-        # otherwise never deleted); the others follow the contact
-        doubles.unlink()
-        result = super()._update_foreign_keys(src_partners, dst_partner)
-        dst_partner._crm_sync_subscribed_types()
-        return result

@@ -3,6 +3,8 @@
 from odoo import fields, models
 
 
+# The model is extended by concern, in several files of this addon.
+# pylint: disable=consider-merging-classes-inherited
 class ResCompany(models.Model):
     _inherit = "res.company"
 

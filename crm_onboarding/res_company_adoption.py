@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .crm_adoption_report import QUALITY_ROWS
+from ..report.crm_adoption_report import QUALITY_ROWS
 
 #: Allowed range of each data quality weight (the CHECK constraint below
 #: repeats it).

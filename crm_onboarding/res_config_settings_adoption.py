@@ -3,6 +3,8 @@
 from odoo import fields, models
 
 
+# The model is extended by concern, in several files of this addon.
+# pylint: disable=consider-merging-classes-inherited
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 

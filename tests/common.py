@@ -2,6 +2,29 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.tests import TransactionCase, new_test_user
 
+SALESMAN = "sales_team.group_sale_salesman"
+SALES_MANAGER = "sales_team.group_sale_manager"
+CRM_ADMIN = "crm_workflow_guide.crm_workflow_guide_group_admin"
+
+
+def new_users(env, *specs):
+    """Test users, one per ``(login, name, groups[, more values])``."""
+    return [
+        new_test_user(env, login=login, name=name, groups=groups, **dict(*more))
+        for login, name, groups, *more in specs
+    ]
+
+
+def new_company_user(env, login, groups, company):
+    """A user of ``company`` only."""
+    return new_test_user(
+        env,
+        login=login,
+        groups=groups,
+        company_id=company.id,
+        company_ids=[(6, 0, company.ids)],
+    )
+
 
 class GuideCommon(TransactionCase):
     """A team with its own pipeline and a guide over it:
@@ -17,23 +40,11 @@ class GuideCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
-        cls.manager = new_test_user(
+        cls.manager, cls.salesman, cls.other_salesman = new_users(
             cls.env,
-            login="guide_manager",
-            groups="sales_team.group_sale_manager",
-            name="Guide Manager",
-        )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="guide_salesman",
-            groups="sales_team.group_sale_salesman",
-            name="Guide Salesman",
-        )
-        cls.other_salesman = new_test_user(
-            cls.env,
-            login="guide_other_salesman",
-            groups="sales_team.group_sale_salesman",
-            name="Other Salesman",
+            ("guide_manager", "Guide Manager", SALES_MANAGER),
+            ("guide_salesman", "Guide Salesman", SALESMAN),
+            ("guide_other_salesman", "Other Salesman", SALESMAN),
         )
         cls.team = cls.env["crm.team"].create(
             {

@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from ..crm_onboarding.crm_adoption_report import REFRESHED_AT_PARAM
+from ..report.crm_adoption_report import REFRESHED_AT_PARAM
 from .common import GuideCommon
 
 # refresh + pivot + leaderboard: the same for 2 or 10 users

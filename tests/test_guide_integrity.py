@@ -1,9 +1,9 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import GuideCommon
+from .common import GuideCommon, new_company_user
 
 
 @tagged("post_install", "-at_install")
@@ -378,12 +378,11 @@ class TestGuideIntegrity(GuideCommon):
         lead.write({"company_id": False})
         self.assertEqual(lead.guide_id, shared)
         # the record's steps follow its company
-        user_b = new_test_user(
+        user_b = new_company_user(
             self.env,
-            login="guide_user_b",
-            groups="sales_team.group_sale_salesman_all_leads",
-            company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
+            "guide_user_b",
+            "sales_team.group_sale_salesman_all_leads",
+            company_b,
         )
         self.team.company_id = False
         self.team.member_ids |= user_b  # keeps the team (and the guide)

@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import CRM_ADMIN, SALESMAN, new_company_user, new_users
+
 
 @tagged("post_install", "-at_install")
 class OnboardingCommon(TransactionCase):
@@ -17,23 +19,11 @@ class OnboardingCommon(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
-        cls.crm_admin = new_test_user(
+        cls.crm_admin, cls.salesman, cls.other_salesman = new_users(
             cls.env,
-            login="onb_crm_admin",
-            groups="crm_workflow_guide.crm_workflow_guide_group_admin",
-            name="CRM Admin",
-        )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="onb_salesman",
-            groups="sales_team.group_sale_salesman",
-            name="Onboarding Salesman",
-        )
-        cls.other_salesman = new_test_user(
-            cls.env,
-            login="onb_other",
-            groups="sales_team.group_sale_salesman",
-            name="Other Onboarding Salesman",
+            ("onb_crm_admin", "CRM Admin", CRM_ADMIN),
+            ("onb_salesman", "Onboarding Salesman", SALESMAN),
+            ("onb_other", "Other Onboarding Salesman", SALESMAN),
         )
         cls.newsletter = cls.env["crm.subscription.type"].create(
             {"name": "Test Newsletter"}
@@ -46,13 +36,7 @@ class OnboardingCommon(TransactionCase):
     def _company_b(cls):
         """A second company, with a CRM administrator of it only."""
         company_b = cls.env["res.company"].create({"name": "Onboarding Company B"})
-        admin_b = new_test_user(
-            cls.env,
-            login="onb_crm_admin_b",
-            groups="crm_workflow_guide.crm_workflow_guide_group_admin",
-            company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
-        )
+        admin_b = new_company_user(cls.env, "onb_crm_admin_b", CRM_ADMIN, company_b)
         return company_b, admin_b
 
 

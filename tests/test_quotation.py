@@ -5,6 +5,8 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from odoo.addons.crm_workflow_guide.crm_guides.exceptions import GuideBlockedError
 
+from .common import SALES_MANAGER, SALESMAN, new_users
+
 
 @tagged("post_install", "-at_install")
 class QuotationCommon(TransactionCase):
@@ -25,24 +27,16 @@ class QuotationCommon(TransactionCase):
                 "crm_guide_confirmation_email": "never",
             }
         )
-        cls.manager = new_test_user(
+        cls.manager, cls.salesman, cls.other_salesman = new_users(
             cls.env,
-            login="q_manager",
-            groups="sales_team.group_sale_manager",
-            name="Quote Manager",
-        )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="q_salesman",
-            groups="sales_team.group_sale_salesman",
-            name="Quote Salesman",
-            email="q_salesman@example.com",
-        )
-        cls.other_salesman = new_test_user(
-            cls.env,
-            login="q_other",
-            groups="sales_team.group_sale_salesman",
-            name="Other Quote Salesman",
+            ("q_manager", "Quote Manager", SALES_MANAGER),
+            (
+                "q_salesman",
+                "Quote Salesman",
+                SALESMAN,
+                {"email": "q_salesman@example.com"},
+            ),
+            ("q_other", "Other Quote Salesman", SALESMAN),
         )
         cls.team = cls.env["crm.team"].create(
             {

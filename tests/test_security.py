@@ -1,9 +1,9 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged, users
+from odoo.tests import tagged, users
 
-from .common import GuideCommon
+from .common import SALESMAN, GuideCommon, new_company_user
 
 
 @tagged("post_install", "-at_install")
@@ -123,13 +123,7 @@ class TestSecurity(GuideCommon):
 
     def test_multi_company_guides(self):
         company_b = self.env["res.company"].create({"name": "Guide Company B"})
-        user_b = new_test_user(
-            self.env,
-            login="guide_salesman_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
-        )
+        user_b = new_company_user(self.env, "guide_salesman_b", SALESMAN, company_b)
         guide_b = self.env["crm.guide"].create(
             {"name": "B Guide", "company_id": company_b.id}
         )
@@ -150,3 +144,10 @@ class TestSecurity(GuideCommon):
             .create({"name": "B lead", "team_id": team_b.id, "type": "opportunity"})
         )
         self.assertEqual(lead_b.guide_id, guide_b)
+        # a guide of company B written by a salesman of company A: refused
+        # (they may not read it, or it serves another company), nothing
+        # written
+        lead_a = self._create_opportunities(1).with_user(self.salesman)
+        with self.assertRaises(UserError):  # AccessError or ValidationError
+            lead_a.write({"guide_id": guide_b.id})
+        self.assertEqual(lead_a.sudo().guide_id, self.guide)

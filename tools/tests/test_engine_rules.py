@@ -69,3 +69,70 @@ def test_deadline_never_in_the_past(engine):
     assert engine.deadline(today, 0) == today
     assert engine.deadline(today, None) == today
     assert engine.deadline(today, -4) == today
+
+
+# A guide of five stages: (name, (sequence, id), status position, blocking)
+GUIDE = [
+    ("new", (1, 1), 0, False),
+    ("qualified", (2, 2), 1, True),
+    ("proposal", (3, 3), 2, False),
+    ("negotiation", (4, 4), 3, True),
+    ("won", (5, 5), 5, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "expected"),
+    [
+        # forward: the blocking stages from the current one (included) up to
+        # the target (excluded)
+        ((1, 1), (3, 3), ["qualified"]),
+        ((2, 2), (3, 3), ["qualified"]),
+        ((1, 1), (5, 5), ["qualified", "negotiation"]),
+        ((3, 3), (5, 5), ["negotiation"]),
+        # the target itself is no gate
+        ((1, 1), (2, 2), []),
+        # backward or staying: no gate
+        ((4, 4), (2, 2), []),
+        ((3, 3), (3, 3), []),
+        # no current stage (a record joining the guide): from the first stage
+        (None, (4, 4), ["qualified"]),
+        (None, (1, 1), []),
+    ],
+)
+def test_gates_passed_inside_the_guide(engine, current, target, expected):
+    assert engine.gates_passed(GUIDE, current=current, target=target) == expected
+
+
+@pytest.mark.parametrize(
+    ("current", "position", "expected"),
+    [
+        # a status outside the guide, after "negotiation" in the status order
+        ((1, 1), 4, ["qualified", "negotiation"]),
+        ((3, 3), 4, ["negotiation"]),
+        (None, 4, ["qualified", "negotiation"]),
+        # before the current stage's status: not forward, no gate
+        ((4, 4), 2, []),
+        ((4, 4), 3, []),
+        # between: only what lies before it
+        ((1, 1), 2, ["qualified"]),
+    ],
+)
+def test_gates_passed_to_a_status_outside_the_guide(
+    engine, current, position, expected
+):
+    assert (
+        engine.gates_passed(GUIDE, current=current, target_position=position)
+        == expected
+    )
+
+
+def test_gates_passed_stage_without_status_counts_as_before(engine):
+    # a guide stage whose status is unknown (-1) lies before any status
+    stages = [("a", (1, 1), -1, True), ("b", (2, 2), 3, True)]
+    assert engine.gates_passed(stages, target_position=0) == ["a"]
+
+
+def test_gates_passed_without_target_is_no_move(engine):
+    assert engine.gates_passed(GUIDE, current=(1, 1)) == []
+    assert engine.gates_passed([], current=None, target=(1, 1)) == []

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from . import engine
+from ..crm_guides import engine
 
 
 class CrmGuidePrompt(models.TransientModel):

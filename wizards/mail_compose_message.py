@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import models
 
-from . import engine
+from ..crm_guides import engine
 
 
 class MailComposeMessage(models.TransientModel):
