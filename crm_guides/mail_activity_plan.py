@@ -55,6 +55,16 @@ class MailActivityPlanTemplate(models.Model):
         )
         return super(MailActivityPlanTemplate, self - keep)._compute_responsible_type()
 
+    def _guide_steps(self):
+        """The guide steps these templates are (as the system, archived
+        steps included)."""
+        return (
+            self.env["crm.guide.step"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("template_id", "in", self.ids)])
+        )
+
     def write(self, vals):
         if "plan_id" in vals:
             self._guide_check_plan_change(vals["plan_id"])
@@ -65,12 +75,8 @@ class MailActivityPlanTemplate(models.Model):
         moves only with its step (``crm.guide.step.write``, which checks the
         step's history), never on its own."""
         moving = self.env.cr.cache.get(STEPS_MOVING, ())
-        steps = (
-            self.env["crm.guide.step"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("template_id", "in", self.ids)])
-            .filtered(lambda step: step.id not in moving and step.plan_id.id != plan_id)
+        steps = self._guide_steps().filtered(
+            lambda step: step.id not in moving and step.plan_id.id != plan_id
         )
         if steps:
             raise UserError(
@@ -86,12 +92,7 @@ class MailActivityPlanTemplate(models.Model):
     def _check_guide_step_delay(self):
         """A step's template written directly (not through the step) keeps
         the step's rule: due on or after the day the record enters the stage."""
-        steps = (
-            self.env["crm.guide.step"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("template_id", "in", self.ids)])
-        )
+        steps = self._guide_steps()
         if steps:
             steps._check_delay()
 
@@ -99,12 +100,7 @@ class MailActivityPlanTemplate(models.Model):
     def _unlink_except_guide_step(self):
         if self.env.context.get("crm_workflow_guide_unlink"):
             return
-        steps = (
-            self.env["crm.guide.step"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("template_id", "in", self.ids)])
-        )
+        steps = self._guide_steps()
         if steps:
             raise UserError(
                 self.env._(
