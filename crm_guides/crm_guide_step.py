@@ -172,8 +172,7 @@ class CrmGuideStep(models.Model):
             finally:
                 moving.difference_update(self.ids)
         else:
-            if "plan_id" in vals:
-                self.template_id._guide_check_plan_change(vals["plan_id"])
+            # a plan written on the step alone is the template's: refused there
             result = super().write(vals)
         if {"guide_stage_id", "active"} & set(vals):
             self._guide_sync_record_rows()

@@ -75,9 +75,10 @@ class MailActivityPlanTemplate(models.Model):
         moves only with its step (``crm.guide.step.write``, which checks the
         step's history), never on its own."""
         moving = self.env.cr.cache.get(STEPS_MOVING, ())
-        steps = self._guide_steps().filtered(
-            lambda step: step.id not in moving and step.plan_id.id != plan_id
-        )
+        # the template's own plan, not its step's: written through the step,
+        # the step already holds the new value when its template is written
+        changing = self.filtered(lambda tpl: tpl.plan_id.id != plan_id)
+        steps = changing._guide_steps().filtered(lambda step: step.id not in moving)
         if steps:
             raise UserError(
                 self.env._(
