@@ -24,6 +24,7 @@
         "views/crm_guide_views.xml",
         "views/crm_guide_import_wizard_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_to_opportunity_views.xml",
         "views/crm_guide_prompt_views.xml",
         "views/crm_workflow_guide_menus.xml",
         "security/crm_adoption_security.xml",

@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_list
+from odoo.tools import format_list, html2plaintext
 
 
 class CrmGuide(models.Model):
@@ -55,6 +55,20 @@ class CrmGuide(models.Model):
         help="What this guide is for, e.g. 'New customer: first sale to a company "
         "we have not sold to before'.",
     )
+    expected_duration_days = fields.Integer(
+        "Expected Duration (Days)",
+        help="How long a sale of this type usually takes. A record that starts "
+        "following the guide without an expected closing date gets one that many "
+        "days from that day; a date already set is never changed. 0: no date.",
+    )
+    has_closing_date = fields.Boolean(
+        compute="_compute_has_closing_date",
+        help="The guided records have an expected closing date.",
+    )
+    description_text = fields.Char(
+        compute="_compute_description_text",
+        help="The description as plain text, shown where the type of sale is chosen.",
+    )
     guide_stage_ids = fields.One2many(
         "crm.guide.stage", "guide_id", string="Stages", copy=True
     )
@@ -79,6 +93,14 @@ class CrmGuide(models.Model):
         help="The guide as the salesperson will see it, stage by stage.",
     )
 
+    _sql_constraints = [
+        (
+            "expected_duration_days_positive",
+            "CHECK (expected_duration_days >= 0)",
+            "The expected duration of a guide is a number of days, zero or more.",
+        ),
+    ]
+
     @api.model
     def _selection_res_model(self):
         """Every model that opted in with crm.guide.mixin."""
@@ -88,6 +110,21 @@ class CrmGuide(models.Model):
             for name in sorted(names)
             if name in self.env and not self.env[name]._abstract
         ]
+
+    @api.depends("res_model")
+    def _compute_has_closing_date(self):
+        for guide in self:
+            guide.has_closing_date = bool(
+                guide.res_model in self.env
+                and self.env[guide.res_model]._guide_closing_date_field
+            )
+
+    @api.depends("description")
+    def _compute_description_text(self):
+        for guide in self:
+            guide.description_text = (
+                html2plaintext(guide.description).strip() if guide.description else ""
+            )
 
     @api.depends("guide_stage_ids.step_ids", "guide_stage_ids.step_ids.active")
     def _compute_step_count(self):
@@ -104,46 +141,35 @@ class CrmGuide(models.Model):
         "guide_stage_ids.step_ids.is_required",
         "guide_stage_ids.step_ids.delay_count",
         "guide_stage_ids.step_ids.delay_unit",
+        "guide_stage_ids.step_ids.delay_from",
+        "guide_stage_ids.step_ids.sequence",
     )
     def _compute_preview_html(self):
         texts = {
-            "auto": self.env._("planned on stage entry"),
-            "suggested": self.env._("suggested"),
             "required": self.env._("required"),
             "blocking": self.env._("blocking"),
             "empty": self.env._("No follow-up or document yet."),
         }
-        units = dict(
-            self.env["crm.guide.step"]
-            ._fields["delay_unit"]
-            ._description_selection(self.env)
-        )
         for guide in self:
             cards = []
             for guide_stage in guide.guide_stage_ids:
                 steps = []
                 for step in guide_stage.step_ids:
                     icon = "fa-tasks" if step.kind == "activity" else "fa-file-text-o"
-                    badges = [
-                        texts["auto"] if step.auto_schedule else texts["suggested"]
-                    ]
-                    if step.is_required:
-                        badges.append(texts["required"])
-                    if step.delay_count:
-                        badges.append(
-                            self.env._(
-                                "due %(count)s %(unit)s after entry",
-                                count=step.delay_count,
-                                unit=units.get(step.delay_unit, step.delay_unit),
-                            )
-                        )
+                    required = (
+                        Markup(' <small class="text-muted">(%s)</small>')
+                        % texts["required"]
+                        if step.is_required
+                        else ""
+                    )
+                    # when it is planned and due, in the engine's words
                     steps.append(
                         Markup(
                             '<li class="mb-1">'
                             '<i class="fa %s me-1" role="img" aria-label="%s"></i>'
-                            '%s <small class="text-muted">(%s)</small></li>'
+                            '%s%s<div class="small text-muted">%s</div></li>'
                         )
-                        % (icon, step.kind, step.name, ", ".join(badges))
+                        % (icon, step.kind, step.name, required, step._guide_due_rule())
                     )
                 header = Markup("%s") % guide_stage.name
                 if guide_stage.is_blocking:

@@ -1,5 +1,6 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -76,6 +77,10 @@ class CrmGuideMixin(models.AbstractModel):
     _guide_team_field = "team_id"
     _guide_user_field = "user_id"
     _guide_company_field = "company_id"
+    # the record's expected closing date, set from the guide's expected
+    # duration when a record starts following a guide without one (None: the
+    # model has no such date)
+    _guide_closing_date_field = None
     # Fields only the guide engine writes (never a user, even over RPC).
     _guide_protected_fields = (
         "guide_progress",
@@ -164,7 +169,11 @@ class CrmGuideMixin(models.AbstractModel):
         for vals in vals_list:
             self._guide_check_protected(vals)
             self._guide_normalize_vals(vals)
+        self._guide_check_chosen_guides(
+            {vals["guide_id"] for vals in vals_list if vals.get("guide_id")}
+        )
         records = super().create(vals_list)
+        records.filtered("guide_id")._guide_set_expected_closing()
         entered = records.filtered("guide_stage_id")
         if entered:
             entered.guide_id._guide_prefetch_layout()
@@ -204,7 +213,32 @@ class CrmGuideMixin(models.AbstractModel):
         self._guide_check_protected(vals)
         vals = dict(vals)
         self._guide_normalize_vals(vals)
+        if vals.get("guide_id") and any(
+            rec.guide_id.id != vals["guide_id"] for rec in self
+        ):
+            self._guide_check_chosen_guides({vals["guide_id"]})
         return vals
+
+    @api.model
+    def _guide_check_chosen_guides(self, guide_ids):
+        """Guides a user gives records (a choice at creation, a switch): an
+        archived guide is no longer a type of sale to choose. (Whether the
+        guide serves the record, its model, team and company, is the
+        constraint ``_check_guide_id``.)"""
+        archived = (
+            self.env["crm.guide"]
+            .sudo()
+            .browse(guide_ids)
+            .filtered(lambda guide: not guide.active)
+        )
+        if archived:
+            raise UserError(
+                self.env._(
+                    "These guides are archived and can no longer be chosen: "
+                    "%(guides)s.",
+                    guides=format_list(self.env, archived.mapped("display_name")),
+                )
+            )
 
     def _guide_write_concerns(self, vals):
         """Whether the write may move these records or change their guide:
@@ -269,6 +303,9 @@ class CrmGuideMixin(models.AbstractModel):
         company_field = self._guide_company_field
         if company_field and company_field in vals:
             records.filtered("guide_id")._guide_sync_row_companies()
+        records.filtered(
+            lambda rec: rec.guide_id and rec.guide_id != before[rec.id][0]
+        )._guide_set_expected_closing()
         switched = records.filtered(
             lambda rec: before[rec.id][0] and rec.guide_id != before[rec.id][0]
         )
@@ -281,6 +318,24 @@ class CrmGuideMixin(models.AbstractModel):
         )
         if entered:
             entered._guide_enter_stage(touch=status_field not in vals)
+
+    def _guide_set_expected_closing(self):
+        """These records just started following their guide: those without an
+        expected closing date get today plus the guide's expected duration
+        (one write per duration; a date the user set is never changed)."""
+        field = self._guide_closing_date_field
+        if not field:
+            return
+        todo = self.filtered(
+            lambda rec: rec.guide_id.expected_duration_days > 0 and not rec[field]
+        )
+        if not todo:
+            return
+        today = fields.Date.context_today(self)
+        for days, records in todo.grouped(
+            lambda rec: rec.guide_id.expected_duration_days
+        ).items():
+            records.write({field: today + timedelta(days=days)})
 
     def _guide_lock_records(self):
         """Lock the records' rows until the end of the transaction (see

@@ -149,8 +149,16 @@ class CrmGuideMixin(models.AbstractModel):
         its current stage: ``{record id: row}``."""
         result = {}
         for rec in self:
-            row = rec._guide_open_rows().filtered(
-                lambda r: r.kind == "activity" and not r.activity_id
+            open_rows = rec._guide_open_rows()
+            waiting_for = set(open_rows.step_id.ids)
+            row = open_rows.filtered(
+                lambda r, waiting_for=waiting_for: r.kind == "activity"
+                and not r.activity_id
+                # a chained step is offered once the step before it is closed
+                and not (
+                    r.step_id._guide_waits()
+                    and r.step_id._guide_previous_step().id in waiting_for
+                )
             )[:1]
             if row:
                 result[rec.id] = row

@@ -53,7 +53,13 @@ class CrmGuideMixin(models.AbstractModel):
             # a record that had a row already (it came back to the stage) keeps
             # it, and the activity planned for it goes, unless the row's own
             # activity was cancelled (then it takes the new one)
-            to_plan = [(rec, step) for rec, step in pairs if step.auto_schedule]
+            # a step that waits for the previous one is planned when that one
+            # is closed (``_guide_plan_chained``)
+            to_plan = [
+                (rec, step)
+                for rec, step in pairs
+                if step.auto_schedule and not step._guide_waits()
+            ]
             activities = (
                 self._guide_create_activities(to_plan, notify=False)
                 if to_plan
@@ -134,6 +140,11 @@ class CrmGuideMixin(models.AbstractModel):
             self[self._guide_company_field] if self._guide_company_field else False
         )
         guide_stage = step.guide_stage_id
+        deadline = activity.date_deadline if activity else False
+        if not activity and step.delay_from == "previous_step" and not step._guide_waits():
+            # the first step of a stage counts from the stage entry, even
+            # when the salesperson plans it later
+            deadline = step._guide_deadline(fields.Date.context_today(self))
         return {
             "res_model_id": self.env["ir.model"]._get_id(self._name),
             "res_id": self.id,
@@ -147,7 +158,7 @@ class CrmGuideMixin(models.AbstractModel):
             "is_required": step.is_required,
             "company_id": company.id if company else False,
             "activity_id": activity.id if activity else False,
-            "date_deadline": activity.date_deadline if activity else False,
+            "date_deadline": deadline,
             # not planned yet: who the step is for, so that a required step of
             # someone else stays theirs to close
             "user_id": (
@@ -266,13 +277,17 @@ class CrmGuideMixin(models.AbstractModel):
     # Activities
     # ------------------------------------------------------------------
 
-    def _guide_create_activities(self, record_steps, notify=True):
+    def _guide_create_activities(self, record_steps, notify=True, deadlines=None):
         """Plan the activities of ``[(record, step), ...]`` in one create, as the
-        current user (who may edit the records)."""
+        current user (who may edit the records); ``deadlines``: a due date
+        per pair, where it is known already (False: from the step's delay)."""
         today = fields.Date.context_today(self)
         vals_list = [
             rec._guide_prepare_activity_vals(step, today) for rec, step in record_steps
         ]
+        for vals, deadline in zip(vals_list, deadlines or (), strict=False):
+            if deadline:
+                vals["date_deadline"] = deadline
         self._guide_complete_activity_vals(vals_list)
         # one notification per assignee and move, not one e-mail per activity
         activities = (
@@ -313,14 +328,78 @@ class CrmGuideMixin(models.AbstractModel):
         )
 
     def _guide_schedule(self, rows):
-        """Plan the activities of suggested steps ``rows`` of these records."""
+        """Plan the activities of suggested steps ``rows`` of these records;
+        a chained step keeps the due date its previous step gave it."""
         records = {rec.id: rec for rec in self}
         rows = rows.filtered(lambda row: row.res_id in records)
         activities = self._guide_create_activities(
-            [(records[row.res_id], row.step_id) for row in rows]
+            [(records[row.res_id], row.step_id) for row in rows],
+            deadlines=[
+                row.date_deadline if row.step_id.delay_from == "previous_step" else False
+                for row in rows
+            ],
         )
         for row, activity in zip(rows, activities, strict=True):
             row._link_activity(activity)
+        return activities
+
+    def _guide_plan_chained(self, closed_rows):
+        """Steps of these records that wait for ``closed_rows`` (just done or
+        not applicable) in their current stage: due from today on, the
+        automatic ones planned, the suggested ones offered (the prompt after
+        the step, the panel). Costs one query when a closed step has a
+        chained step after it, none otherwise (the layout is cached)."""
+        current = {rec.id: rec.guide_stage_id for rec in self}
+        today = fields.Date.context_today(self)
+        wanted = {}
+        for row in closed_rows:
+            if row.res_model != self._name or row.guide_stage_id != current.get(
+                row.res_id
+            ):
+                continue
+            following = row.step_id._guide_next_chained_step()
+            if following:
+                wanted[(row.res_id, following.id)] = following
+        if not wanted:
+            return self.env["mail.activity"]
+        RecordStep = self.env["crm.guide.record.step"].sudo()
+        # the closed rows' states first: a row closed in the same call is no
+        # longer waiting for anything
+        RecordStep.flush_model(["state", "activity_id"])
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s::date)", res_id, step.id, step._guide_deadline(today))
+            for (res_id, __), step in wanted.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s AS row SET date_deadline = v.deadline"
+                " FROM (VALUES %s) AS v(res_id, step_id, deadline)"
+                " WHERE row.res_model = %s AND row.res_id = v.res_id"
+                " AND row.step_id = v.step_id AND row.state = %s"
+                " AND row.activity_id IS NULL"
+                " RETURNING row.id, row.res_id, row.step_id",
+                SQL.identifier(RecordStep._table),
+                values,
+                self._name,
+                engine.OPEN,
+            )
+        )
+        offered = self.env.cr.fetchall()
+        RecordStep.browse([row_id for row_id, __, __ in offered]).invalidate_recordset(
+            ["date_deadline"]
+        )
+        to_plan = [
+            (row_id, res_id, wanted[(res_id, step_id)])
+            for row_id, res_id, step_id in offered
+            if wanted[(res_id, step_id)].auto_schedule
+        ]
+        if not to_plan:
+            return self.env["mail.activity"]
+        activities = self._guide_create_activities(
+            [(self.browse(res_id), step) for __, res_id, step in to_plan]
+        )
+        for (row_id, __, __), activity in zip(to_plan, activities, strict=True):
+            RecordStep.browse(row_id).with_env(self.env)._link_activity(activity)
         return activities
 
     # ------------------------------------------------------------------

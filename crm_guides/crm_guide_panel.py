@@ -72,8 +72,18 @@ class CrmGuideMixin(models.AbstractModel):
                 }
             )
         steps = {"activity": [], "document": []}
+        open_steps = set(rows.filtered(lambda r: r.state == engine.OPEN).step_id.ids)
         for row in rows.sorted(lambda r: (r.guide_stage_sequence, r.sequence, r.id)):
             is_open = row.state == engine.OPEN
+            # when a step not planned yet will be due, in the engine's words
+            due_rule = ""
+            if is_open and not row.activity_id and not row.date_deadline:
+                due_rule = row.step_id._guide_due_rule()
+            waiting = (
+                is_open
+                and row.step_id._guide_waits()
+                and row.step_id._guide_previous_step().id in open_steps
+            )
             may_close = is_open and row in closable
             steps[row.kind].append(
                 {
@@ -93,6 +103,8 @@ class CrmGuideMixin(models.AbstractModel):
                     if row.user_id
                     else False,
                     "activity_id": row.activity_id.id,
+                    "due_rule": due_rule,
+                    "is_waiting": waiting,
                     "can_schedule": can_write
                     and is_open
                     and row.kind == "activity"

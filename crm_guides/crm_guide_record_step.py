@@ -358,6 +358,9 @@ class CrmGuideRecordStep(models.Model):
         vals = record._guide_prepare_activity_vals(
             self.step_id, fields.Date.context_today(self)
         )
+        if self.step_id.delay_from == "previous_step" and self.date_deadline:
+            # a chained step is due after its previous step, not after today
+            vals["date_deadline"] = self.date_deadline
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Schedule: %(step)s", step=self.name),
@@ -529,4 +532,5 @@ class CrmGuideRecordStep(models.Model):
             for res_model, res_ids in self._documents().items():
                 records = self.env[res_model].browse(res_ids)
                 records.sudo().write({"guide_date_last_move": now})
+                records._guide_plan_chained(self)
                 records._guide_after_steps_closed()

@@ -61,8 +61,24 @@ class CrmGuideStep(models.Model):
     )
     auto_schedule = fields.Boolean(
         "Plan on Stage Entry",
-        help="Plan the activity as soon as a record enters the stage. Otherwise the "
-        "step is only suggested and the salesperson plans it.",
+        help="Plan the activity as soon as a record enters the stage, or, for a "
+        "step that waits for the previous one, as soon as that step is done or "
+        "not applicable. Otherwise the step is only suggested: the guide offers "
+        "it at that moment and the salesperson plans it.",
+    )
+    wait_previous = fields.Boolean(
+        "After the Previous Step",
+        compute="_compute_wait_previous",
+        inverse="_inverse_wait_previous",
+        help="The step waits for the step before it in the stage: it is planned "
+        "(or offered) when that step is done or marked not applicable, and due "
+        "that long after. The first step of a stage counts from the day the "
+        "record enters the stage.",
+    )
+    due_rule = fields.Char(
+        "When Due",
+        compute="_compute_due_rule",
+        help="When the step is planned and due, as the guide does it.",
     )
     is_required = fields.Boolean(
         "Required",
@@ -84,15 +100,39 @@ class CrmGuideStep(models.Model):
                 lambda tpl, model=step.res_model: tpl.model == model
             )[:1]
 
+    @api.depends("delay_from")
+    def _compute_wait_previous(self):
+        for step in self:
+            step.wait_previous = step.delay_from == "previous_step"
+
+    def _inverse_wait_previous(self):
+        for wait, steps in self.grouped("wait_previous").items():
+            steps.delay_from = "previous_step" if wait else "after_plan_date"
+
+    @api.depends(
+        "delay_count",
+        "delay_unit",
+        "delay_from",
+        "auto_schedule",
+        "sequence",
+        "guide_stage_id",
+    )
+    def _compute_due_rule(self):
+        for step in self:
+            step.due_rule = step._guide_due_rule()
+
     @api.constrains("delay_count", "delay_from")
     def _check_delay(self):
         for step in self:
-            if step.delay_count < 0 or step.delay_from != "after_plan_date":
+            if step.delay_count < 0 or step.delay_from not in (
+                "after_plan_date",
+                "previous_step",
+            ):
                 raise ValidationError(
                     self.env._(
-                        "The step %(step)s must be due on or after the day the "
-                        "record enters the stage: use a delay of zero or more "
-                        "after the plan date.",
+                        "The step %(step)s must be due on or after the day it is "
+                        "planned: use a delay of zero or more, counted from the "
+                        "stage entry or from the previous step.",
                         step=step.name,
                     )
                 )
@@ -209,6 +249,101 @@ class CrmGuideStep(models.Model):
         for res_model, model_steps in steps.grouped("res_model").items():
             if res_model and res_model in self.env:
                 self.env[res_model]._guide_ensure_rows(model_steps)
+
+    # ------------------------------------------------------------------
+    # Chained steps: a step that waits for the one before it in its stage
+    # ------------------------------------------------------------------
+
+    def _guide_previous_step(self):
+        """The active step before this one in its stage (by sequence), from
+        the guide's layout (no query once it is cached); none for the first."""
+        self.ensure_one()
+        previous = self.env["crm.guide.step"]
+        for step in self.guide_stage_id.step_ids:
+            if step == self:
+                return previous
+            previous = step
+        return self.env["crm.guide.step"]
+
+    def _guide_next_chained_step(self):
+        """The step after this one in its stage when it waits for this one."""
+        self.ensure_one()
+        steps = self.guide_stage_id.step_ids
+        for step, following in zip(steps, steps[1:]):
+            if step == self:
+                return following if following.delay_from == "previous_step" else (
+                    self.env["crm.guide.step"]
+                )
+        return self.env["crm.guide.step"]
+
+    def _guide_waits(self):
+        """Whether the step waits for a previous step (chained and not the
+        first of its stage, which counts from the stage entry)."""
+        self.ensure_one()
+        return self.delay_from == "previous_step" and bool(
+            self._guide_previous_step()
+        )
+
+    def _guide_delay_text(self):
+        """The step's delay in words ("3 days", "1 week"), plural handled."""
+        self.ensure_one()
+        count, unit = self.delay_count, self.delay_unit
+        env = self.env
+        if unit == "weeks":
+            text = (
+                env._("%(count)s week", count=count)
+                if count == 1
+                else env._("%(count)s weeks", count=count)
+            )
+        elif unit == "months":
+            text = (
+                env._("%(count)s month", count=count)
+                if count == 1
+                else env._("%(count)s months", count=count)
+            )
+        else:
+            text = (
+                env._("%(count)s day", count=count)
+                if count == 1
+                else env._("%(count)s days", count=count)
+            )
+        return text
+
+    def _guide_due_rule(self):
+        """When the step is planned and due, in the words of the step form,
+        the designer's preview and the Guide panel: what the engine does."""
+        self.ensure_one()
+        env = self.env
+        delay = self._guide_delay_text()
+        previous = self._guide_previous_step() if self.guide_stage_id else None
+        if self.delay_from == "previous_step" and previous:
+            if self.auto_schedule:
+                return env._(
+                    "Planned when %(previous)s is done or not applicable, due "
+                    "%(delay)s after.",
+                    previous=previous.name,
+                    delay=delay,
+                )
+            return env._(
+                "Offered when %(previous)s is done or not applicable, due "
+                "%(delay)s after.",
+                previous=previous.name,
+                delay=delay,
+            )
+        if self.auto_schedule:
+            return env._(
+                "Planned when the record enters the stage, due %(delay)s after.",
+                delay=delay,
+            )
+        if self.delay_from == "previous_step":
+            return env._(
+                "Suggested; first step of the stage: due %(delay)s after the record "
+                "enters the stage.",
+                delay=delay,
+            )
+        return env._(
+            "Suggested: due %(delay)s after the salesperson plans it.", delay=delay
+        )
 
     def _guide_deadline(self, base_date):
         """Due date of the step's activity when the stage is entered on

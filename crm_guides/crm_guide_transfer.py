@@ -146,6 +146,7 @@ class CrmGuide(models.Model):
             "sequence": self.sequence,
             "color": self.color,
             "auto_advance": self.auto_advance,
+            "expected_duration_days": self.expected_duration_days,
             "shared": not self.company_id,
             "teams": [writer.ref(team) for team in self.team_ids],
             "stages": stage_entries,
@@ -202,6 +203,7 @@ class CrmGuideStep(models.Model):
             "activity_type": writer.activity_type_ref(self.activity_type_id),
             "delay_count": self.delay_count,
             "delay_unit": self.delay_unit,
+            "delay_from": self.delay_from,
             "responsible_type": self.responsible_type,
             **texts["crm.guide.step"][self.id],
         }

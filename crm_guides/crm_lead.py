@@ -19,6 +19,7 @@ class CrmLead(models.Model):
     _guide_team_field = "team_id"
     _guide_user_field = "user_id"
     _guide_company_field = "company_id"
+    _guide_closing_date_field = "date_deadline"
 
     def _guide_is_exempt_move(self, target):
         # marking won is never refused (lost archives, it does not move)

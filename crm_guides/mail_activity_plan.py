@@ -1,7 +1,9 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 
 # ids of the steps being moved to another guide stage in this transaction:
@@ -45,6 +47,16 @@ class MailActivityPlanTemplate(models.Model):
             ("team_leader", "Team leader of the record"),
         ],
         ondelete={"salesperson": "set default", "team_leader": "set default"},
+    )
+    # a guide step may wait for the step before it in its stage (chained
+    # follow-ups): due that long after the previous step is done
+    delay_from = fields.Selection(
+        selection_add=[("previous_step", "After the Previous Step")],
+        ondelete={
+            "previous_step": lambda templates: templates.write(
+                {"delay_from": "after_plan_date"}
+            )
+        },
     )
 
     @api.depends("activity_type_id")
@@ -96,6 +108,31 @@ class MailActivityPlanTemplate(models.Model):
         steps = self._guide_steps()
         if steps:
             steps._check_delay()
+        chained = self.filtered(lambda tpl: tpl.delay_from == "previous_step")
+        # the template of a new step is created before its step: it belongs to
+        # a guide when its plan is a guide stage's
+        strays = chained.filtered(
+            lambda tpl: not tpl.plan_id.with_context(active_test=False).guide_stage_ids
+        )
+        if strays:
+            raise ValidationError(
+                self.env._(
+                    "Only the steps of a workflow guide can wait for the previous "
+                    "step; choose another trigger for these activities: "
+                    "%(activities)s",
+                    activities=format_list(
+                        self.env, [tpl.summary or "-" for tpl in strays]
+                    ),
+                )
+            )
+
+    def _get_date_deadline(self, base_date=False):
+        # a chained step is due after the day its previous step is done,
+        # which the guide gives as the base date
+        if self.delay_from == "previous_step":
+            base_date = base_date or fields.Date.context_today(self)
+            return base_date + relativedelta(**{self.delay_unit: self.delay_count})
+        return super()._get_date_deadline(base_date)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_guide_step(self):
