@@ -377,9 +377,7 @@ class CrmGuideRecordStep(models.Model):
                 },
                 "crm_workflow_guide_record_step_id": self.id,
                 # the dialog offers to invite them to the meeting
-                "crm_workflow_guide_stakeholder_count": len(
-                    record["stakeholder_ids"]
-                )
+                "crm_workflow_guide_stakeholder_count": len(record["stakeholder_ids"])
                 if "stakeholder_ids" in record._fields
                 else 0,
             },
@@ -457,6 +455,7 @@ class CrmGuideRecordStep(models.Model):
         is_pdf = kind == "pdf"
         if isinstance(content, str):
             content = content.encode()
+        report = report.with_context(lang=lang)
         name = report.name
         if report.print_report_name:
             name = safe_eval(

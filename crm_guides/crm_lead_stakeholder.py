@@ -86,7 +86,9 @@ class CrmLeadStakeholder(models.Model):
         # refused before anything is written (batched: one read of the
         # opportunities and one of the contacts)
         Lead, Partner = self.env["crm.lead"], self.env["res.partner"]
-        leads = Lead.browse({vals["lead_id"] for vals in vals_list if vals.get("lead_id")})
+        leads = Lead.browse(
+            {vals["lead_id"] for vals in vals_list if vals.get("lead_id")}
+        )
         leads.check_access("write")
         Partner.browse(
             {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
@@ -108,7 +110,9 @@ class CrmLeadStakeholder(models.Model):
             self._check_companies(
                 [
                     (
-                        self.env["crm.lead"].browse(vals.get("lead_id") or row.lead_id.id),
+                        self.env["crm.lead"].browse(
+                            vals.get("lead_id") or row.lead_id.id
+                        ),
                         self.env["res.partner"].browse(
                             vals.get("partner_id") or row.partner_id.id
                         ),

@@ -79,7 +79,7 @@ class MailActivity(models.Model):
         return result
 
     def action_create_calendar_event(self):
-        """"Open Calendar and Invite Stakeholders" of the guide step's
+        """ "Open Calendar and Invite Stakeholders" of the guide step's
         dialog: the meeting's attendees are the assignee and the stakeholders
         of the activity's record (a record with ``stakeholder_ids``), read as
         the user."""

@@ -3,6 +3,8 @@
 from odoo import fields, models
 
 
+# res.partner is extended by concern in several files of this addon.
+# pylint: disable=consider-merging-classes-inherited
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -15,7 +17,9 @@ class ResPartner(models.Model):
     def _compute_stakeholder_lead_count(self):
         counts = dict(
             self.env["crm.lead.stakeholder"]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["lead_id:count_distinct"]
+                [("partner_id", "in", self.ids)],
+                ["partner_id"],
+                ["lead_id:count_distinct"],
             )
         )
         for partner in self:

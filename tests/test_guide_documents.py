@@ -18,8 +18,12 @@ class TestGuideDocuments(GuideCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.report = cls.env.ref("crm_workflow_guide.action_report_crm_lead_offer_letter")
-        cls.type_document = cls.env.ref("crm_workflow_guide.mail_activity_type_document")
+        cls.report = cls.env.ref(
+            "crm_workflow_guide.action_report_crm_lead_offer_letter"
+        )
+        cls.type_document = cls.env.ref(
+            "crm_workflow_guide.mail_activity_type_document"
+        )
         cls.step_letter = cls.env["crm.guide.step"].create(
             {
                 "guide_stage_id": cls.gs_lead.id,
@@ -45,7 +49,9 @@ class TestGuideDocuments(GuideCommon):
         )
 
     def test_report_of_another_model_refused(self):
-        other = self.env.ref("crm_workflow_guide.action_report_crm_config_questionnaire")
+        other = self.env.ref(
+            "crm_workflow_guide.action_report_crm_config_questionnaire"
+        )
         with self.assertRaisesRegex(ValidationError, "choose a report of crm.lead"):
             self.step_letter.report_id = other
         with self.assertRaisesRegex(ValidationError, "only a document step"):
@@ -91,22 +97,31 @@ class TestGuideDocuments(GuideCommon):
 
     def test_rendered_in_the_customer_language(self):
         self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["crm_workflow_guide"], ["nl_NL"], overwrite=True
+        )
         self.customer.lang = "nl_NL"
         lead = self._lead()
         row = self._letter_row(lead).with_user(self.salesman)
-        attachment = row._guide_render_report({"res_model": "crm.lead", "res_id": lead.id})
-        self.assertIn('lang="nl-NL"', attachment.raw.decode())
+        attachment = row._guide_render_report(
+            {"res_model": "crm.lead", "res_id": lead.id}
+        )
+        html = attachment.raw.decode()
+        self.assertIn('lang="nl-NL"', html)
+        self.assertIn("Offertebrief", html)
+        self.assertIn("Verwachte omzet", html)
+        self.assertEqual(attachment.name, f"Offertebrief - {lead.name}.html")
 
     def test_other_salesman_refused_nothing_written(self):
         lead = self._lead()
         lead.user_id = self.salesman
         row = self._letter_row(lead)
+        refused = None
         try:
             row.with_user(self.other_salesman).action_send_document()
-        except AccessError:
-            pass
-        else:
-            self.fail("another salesman's opportunity is not theirs to document")
+        except AccessError as error:
+            refused = error
+        self.assertTrue(refused, "another salesman's opportunity is not theirs")
         self.env.invalidate_all()
         self.assertEqual(row.state, "todo")
         self.assertFalse(

@@ -515,7 +515,9 @@ class TestGuideTransferDocuments(TestGuideTransferCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.guide.use_stakeholders = True
-        cls.report = cls.env.ref("crm_workflow_guide.action_report_crm_lead_offer_letter")
+        cls.report = cls.env.ref(
+            "crm_workflow_guide.action_report_crm_lead_offer_letter"
+        )
         cls.step_proposal.report_id = cls.report
 
     def test_report_and_stakeholders_round_trip(self):
@@ -524,7 +526,8 @@ class TestGuideTransferDocuments(TestGuideTransferCommon):
         self.assertTrue(entry["use_stakeholders"])
         report_ref = entry["stages"][0]["steps"][1]["report"]
         self.assertEqual(
-            report_ref["xmlid"], "crm_workflow_guide.action_report_crm_lead_offer_letter"
+            report_ref["xmlid"],
+            "crm_workflow_guide.action_report_crm_lead_offer_letter",
         )
         self.assertEqual(
             report_ref["report_name"], "crm_workflow_guide.report_crm_lead_offer_letter"

@@ -54,6 +54,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         )
         doubles = Stakeholder
         for _lead, rows in stakeholders.grouped("lead_id").items():
-            kept = rows.filtered(lambda row: row.partner_id == dst_partner)[:1] or rows[:1]
+            kept = (
+                rows.filtered(lambda row: row.partner_id == dst_partner)[:1] or rows[:1]
+            )
             doubles |= rows - kept
         doubles.unlink()
