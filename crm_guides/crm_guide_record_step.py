@@ -391,6 +391,8 @@ class CrmGuideRecordStep(models.Model):
         record and posted in the chatter, and the step is done."""
         self.ensure_one()
         self._check_document_write()
+        # of two clicks at once, the second one waits and finds the step done
+        self._guide_lock()
         if self.state != engine.OPEN:
             raise UserError(
                 self.env._("The step %(step)s is not open.", step=self.name)
@@ -399,11 +401,6 @@ class CrmGuideRecordStep(models.Model):
         report = self.step_id.sudo().report_id
         if report and not template:
             self._guide_check_closable()
-            self._guide_lock()
-            if self.state != engine.OPEN:
-                raise UserError(
-                    self.env._("The step %(step)s is not open.", step=self.name)
-                )
             return self._guide_create_report_document()
         context = {
             "default_model": self.res_model,

@@ -156,3 +156,28 @@ class TestGuideDocuments(GuideCommon):
             f"Offer Letter - {lead.name}.html",
             row.message_id.attachment_ids.mapped("name"),
         )
+
+    def test_demo_offer_letter_of_the_existing_customer_guide(self):
+        """The demo: Open Space Design follows the Existing Customer /
+        Cross-sale guide, in Proposition, whose last document is the offer
+        letter; its salesperson creates it."""
+        lead = self.env.ref("crm.crm_case_26")
+        demo_user = lead.user_id
+        self.assertTrue(demo_user.has_group("sales_team.group_sale_salesman"))
+        self.assertEqual(
+            lead.guide_id, self.env.ref("crm_workflow_guide.crm_guide_cross_sale_demo")
+        )
+        self.assertTrue(lead.guide_id.use_stakeholders)
+        row = lead.guide_record_step_ids.filtered(
+            lambda r: r.step_id
+            == self.env.ref("crm_workflow_guide.crm_guide_cross_step_offer_letter_demo")
+        )
+        self.assertEqual(row.state, "todo")
+        panel = lead.with_user(demo_user).guide_get_panel_data()
+        (entry,) = (doc for doc in panel["documents"] if doc["id"] == row.id)
+        self.assertTrue(entry["can_send"])
+        row.with_user(demo_user).action_send_document()
+        self.assertEqual(row.state, "done")
+        self.assertEqual(
+            row.message_id.attachment_ids.name, f"Offer Letter - {lead.name}.html"
+        )
