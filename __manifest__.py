@@ -4,7 +4,7 @@
     "name": "CRM Workflow Guides",
     "summary": "Guided selling: per-stage follow-ups, documents, progress and "
     "optional blocking on the CRM pipeline",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-workflow-guide/crm_workflow_guide",
     "author": "CRM Workflow Guide contributors",
@@ -18,6 +18,8 @@
         "security/crm_workflow_guide_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_guide_security.xml",
+        "security/crm_lead_stakeholder_security.xml",
+        "report/crm_lead_offer_letter_report.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/sale_activity_type_data.xml",
@@ -25,6 +27,7 @@
         "views/crm_guide_import_wizard_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_lead_to_opportunity_views.xml",
+        "views/crm_lead_stakeholder_views.xml",
         "views/crm_guide_prompt_views.xml",
         "views/crm_workflow_guide_menus.xml",
         "security/crm_adoption_security.xml",
@@ -53,6 +56,7 @@
     "demo": [
         "demo/crm_guide_demo.xml",
         "demo/sale_order_guide_demo.xml",
+        "demo/crm_guide_document_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
 }

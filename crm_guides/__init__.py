@@ -11,6 +11,8 @@ from . import crm_guide_mixin_rows
 from . import crm_guide_mixin_progress
 from . import crm_guide_panel
 from . import crm_lead
+from . import crm_lead_stakeholder
+from . import res_partner
 from . import mail_activity
 from . import res_users
 from . import sales

@@ -110,6 +110,7 @@ class CrmGuideMixin(models.AbstractModel):
                     and row.kind == "activity"
                     and not row.activity_id,
                     "can_send": can_write and is_open and row.kind == "document",
+                    "has_report": bool(row.step_id.report_id),
                     "can_done": may_close and row.kind == "activity",
                     "can_not_applicable": may_close,
                     "can_reset": can_write and not is_open,

@@ -1,14 +1,18 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import functools
+import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_list
+from odoo.tools.safe_eval import safe_eval, time
 
 from . import engine
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmGuideRecordStep(models.Model):
@@ -375,34 +379,132 @@ class CrmGuideRecordStep(models.Model):
                     if key != "automated"
                 },
                 "crm_workflow_guide_record_step_id": self.id,
+                # the dialog offers to invite them to the meeting
+                "crm_workflow_guide_stakeholder_count": len(record["stakeholder_ids"])
+                if "stakeholder_ids" in record._fields
+                else 0,
             },
         }
 
     def action_send_document(self):
-        """Open the mail composer prefilled with the step's template; the step is
-        done when the mail is sent."""
+        """Create the step's document. With an e-mail template (the activity
+        type's), the mail composer opens prefilled with it and with the step's
+        report attached, if any; the step is done when the mail is sent. With
+        a report and no template, the report is rendered, attached to the
+        record and posted in the chatter, and the step is done."""
         self.ensure_one()
         self._check_document_write()
+        # of two clicks at once, the second one waits and finds the step done
+        self._guide_lock()
         if self.state != engine.OPEN:
             raise UserError(
                 self.env._("The step %(step)s is not open.", step=self.name)
             )
         template = self.step_id.mail_template_id
+        report = self.step_id.sudo().report_id
+        if report and not template:
+            self._guide_check_closable()
+            return self._guide_create_report_document()
+        context = {
+            "default_model": self.res_model,
+            "default_res_ids": [self.res_id],
+            "default_template_id": template.id,
+            "default_composition_mode": "comment",
+            "crm_workflow_guide_record_step_id": self.id,
+        }
+        if not template:
+            context["default_subject"] = self.name
+        if report:
+            # rendered now, attached to the composer the way Odoo attaches a
+            # template's reports (to the composer until the mail is sent)
+            attachment = self._guide_render_report(
+                {"res_model": "mail.compose.message", "res_id": 0}
+            )
+            context["crm_workflow_guide_attachment_ids"] = attachment.ids
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
-            "context": {
-                "default_model": self.res_model,
-                "default_res_ids": [self.res_id],
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "crm_workflow_guide_record_step_id": self.id,
-            }
-            | ({} if template else {"default_subject": self.name}),
+            "context": context,
         }
+
+    def _guide_render_report(self, attach_to):
+        """Render the step's report for the row's record in the language of
+        the record's customer and save it as an attachment (values
+        ``attach_to``: its ``res_model`` and ``res_id``). Without wkhtmltopdf
+        on the server (and in tests, where Odoo renders reports as HTML) the
+        HTML rendering is attached instead of a PDF."""
+        self.ensure_one()
+        report = self.step_id.sudo().report_id
+        record = self.env[self.res_model].browse(self.res_id)
+        partner = record["partner_id"] if "partner_id" in record._fields else None
+        lang = (partner and partner.lang) or self.env.lang
+        Report = self.env["ir.actions.report"].with_context(lang=lang)
+        if Report.get_wkhtmltopdf_state() == "install":
+            _logger.info(
+                "wkhtmltopdf is not installed: the report %s of %s is attached as "
+                "HTML",
+                report.report_name,
+                record,
+            )
+            content, kind = Report._render_qweb_html(report.id, record.ids)
+        else:
+            content, kind = Report._render_qweb_pdf(report.id, record.ids)
+        is_pdf = kind == "pdf"
+        if isinstance(content, str):
+            content = content.encode()
+        report = report.with_context(lang=lang)
+        name = report.name
+        if report.print_report_name:
+            name = safe_eval(
+                report.print_report_name,
+                {"object": record.with_context(lang=lang), "time": time},
+            )
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{name}.{'pdf' if is_pdf else 'html'}",
+                "raw": content,
+                "mimetype": "application/pdf" if is_pdf else "text/html",
+                "type": "binary",
+                **attach_to,
+            }
+        )
+
+    def _guide_create_report_document(self):
+        """Attach the step's report to the record, post it in the chatter and
+        mark the step done the way its activity is (the engine's path: the
+        activity's message carries the document), then offer what comes
+        next."""
+        self.ensure_one()
+        record = self.env[self.res_model].browse(self.res_id)
+        attachment = self._guide_render_report(
+            {"res_model": record._name, "res_id": record.id}
+        )
+        if attachment.name.endswith(".html"):
+            feedback = self.env._(
+                "Document created: %(document)s (as a web page: this server "
+                "cannot make PDF files).",
+                document=attachment.name,
+            )
+        else:
+            feedback = self.env._(
+                "Document created: %(document)s", document=attachment.name
+            )
+        if self.activity_id:
+            self.activity_id.action_feedback(
+                feedback=feedback, attachment_ids=attachment.ids
+            )
+        else:
+            message = record.message_post(
+                body=feedback,
+                attachment_ids=attachment.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            self._set_state(engine.DONE, messages={self.id: message})
+        return self._prompt_after()
 
     @api.model
     def _action_open_missing(self, res_model, res_ids, step_ids):

@@ -17,7 +17,9 @@ class CrmGuideStep(models.Model):
     the template's. The step adds what guides need: its name, whether it is
     planned on stage entry or only suggested, whether it is required, its
     purpose and its kind. A document step's e-mail template is the activity
-    type's (``mail.activity.type.mail_template_ids``).
+    type's (``mail.activity.type.mail_template_ids``); it may also name a
+    report of the guided model (``report_id``), rendered for the record when
+    the salesperson creates the document.
     """
 
     _name = "crm.guide.step"
@@ -57,7 +59,8 @@ class CrmGuideStep(models.Model):
         required=True,
         default="activity",
         help="A follow-up is done when its activity is marked done; a document "
-        "when it is sent (with the e-mail template of its activity type).",
+        "when it is sent (with the e-mail template of its activity type) or, with "
+        "a report and no e-mail template, when the report is created.",
     )
     auto_schedule = fields.Boolean(
         "Plan on Stage Entry",
@@ -91,6 +94,19 @@ class CrmGuideStep(models.Model):
         compute="_compute_mail_template_id",
         help="The e-mail template of the step's activity type made for these "
         "records: proposed when the salesperson creates the document.",
+    )
+
+    report_id = fields.Many2one(
+        "ir.actions.report",
+        string="Report",
+        ondelete="restrict",
+        domain="[('model', '=', res_model), "
+        "('report_type', 'in', ('qweb-pdf', 'qweb-html'))]",
+        help="A document step may create a real document: the report is rendered "
+        "for the record in its customer's language, attached to the record and "
+        "posted in the chatter. Without e-mail template the step is then done; "
+        "with one, the e-mail opens with the document attached and the step is "
+        "done when it is sent.",
     )
 
     @api.depends("activity_type_id.mail_template_ids", "res_model")
@@ -134,6 +150,34 @@ class CrmGuideStep(models.Model):
                         "planned: use a delay of zero or more, counted from the "
                         "stage entry or from the previous step.",
                         step=step.name,
+                    )
+                )
+
+    @api.constrains("report_id", "kind", "plan_id")
+    def _check_report_id(self):
+        for step in self.filtered("report_id"):
+            report = step.report_id.sudo()
+            if step.kind != "document":
+                raise ValidationError(
+                    self.env._(
+                        "The step %(step)s is a follow-up: only a document step "
+                        "may create a report.",
+                        step=step.name,
+                    )
+                )
+            if report.model != step.res_model or report.report_type not in (
+                "qweb-pdf",
+                "qweb-html",
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The step %(step)s is made for %(model)s: the report "
+                        "%(report)s prints %(report_model)s, choose a report of "
+                        "%(model)s.",
+                        step=step.name,
+                        model=step.res_model,
+                        report=report.name,
+                        report_model=report.model,
                     )
                 )
 
@@ -183,6 +227,7 @@ class CrmGuideStep(models.Model):
         # the delay lives on the inherited plan template: Odoo validates the
         # constraints of inherited fields on write only, so check on create
         steps._check_delay()
+        steps._check_report_id()
         steps._guide_sync_record_rows()
         return steps
 

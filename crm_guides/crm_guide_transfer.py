@@ -147,6 +147,7 @@ class CrmGuide(models.Model):
             "color": self.color,
             "auto_advance": self.auto_advance,
             "expected_duration_days": self.expected_duration_days,
+            "use_stakeholders": self.use_stakeholders,
             "shared": not self.company_id,
             "teams": [writer.ref(team) for team in self.team_ids],
             "stages": stage_entries,
@@ -215,6 +216,8 @@ class CrmGuideStep(models.Model):
             entry["responsible"] = writer.user_ref(self.responsible_id)
         if self.completed_by:
             entry["completed_by"] = self.completed_by
+        if self.report_id:
+            entry["report"] = writer.report_ref(self.report_id)
         return entry
 
 
@@ -284,6 +287,7 @@ class _Writer:
             steps.activity_type_id.mail_template_ids,
             steps.activity_type_id.mail_template_ids.report_template_ids,
             steps.responsible_id,
+            steps.sudo().report_id,
         ]
         for link in {stage._guide_link_field() for stage in stages} - {None}:
             records.append(stages[link])
@@ -306,6 +310,12 @@ class _Writer:
         name_field = name_field or record._rec_name or "name"
         ref["name"] = record.with_env(self.env_en)[name_field] or ""
         return ref
+
+    def report_ref(self, report):
+        """A step's report: found again by its XML id, else its technical
+        name (report definitions are read as the system)."""
+        report = report.sudo()
+        return dict(self.ref(report), report_name=report.report_name)
 
     def stage_ref(self, stage):
         ref = self.ref(stage)

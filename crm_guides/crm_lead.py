@@ -133,3 +133,43 @@ class CrmGuide(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "crm.crm_lead_action_pipeline"
         )
+
+
+class CrmLeadStakeholders(models.Model):
+    """Opportunities list the people involved on the customer's side."""
+
+    _inherit = "crm.lead"
+
+    stakeholder_ids = fields.One2many(
+        "crm.lead.stakeholder", "lead_id", string="Stakeholders", copy=True
+    )
+    guide_use_stakeholders = fields.Boolean(
+        "Guide Uses Stakeholders", related="guide_id.use_stakeholders"
+    )
+
+    def _merge_dependences(self, opportunities):
+        """Merged opportunities give their stakeholders to the kept one, once
+        per contact (the kept opportunity's own entry wins)."""
+        result = super()._merge_dependences(opportunities)
+        others = opportunities.sudo().stakeholder_ids
+        known = set(self.sudo().stakeholder_ids.partner_id.ids)
+        moving = others.browse()
+        for stakeholder in others.sorted(lambda s: (s.lead_id.id, s.sequence, s.id)):
+            if stakeholder.partner_id.id not in known:
+                known.add(stakeholder.partner_id.id)
+                moving |= stakeholder
+        # as the system: the merge was allowed on the opportunities
+        (others - moving).unlink()
+        moving.write({"lead_id": self.id})
+        return result
+
+
+class CrmGuideStakeholders(models.Model):
+    _inherit = "crm.guide"
+
+    use_stakeholders = fields.Boolean(
+        "Stakeholders",
+        help="The opportunities following this guide list the people involved "
+        "on the customer's side (contact, role, note); meetings planned from "
+        "the guide may invite them.",
+    )

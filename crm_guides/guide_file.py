@@ -81,6 +81,7 @@ ACTIVITY_TYPE_REF = _obj(
     limited_to_model=BOOL,
     mail_templates=("list", TEMPLATE_REF),
 )
+STEP_REPORT_REF = _obj(("report_name",), xmlid=STR, report_name=STR, name=STR)
 STAGE_REF = _obj(("name",), xmlid=STR, name=STR, sequence=INT, fold=BOOL)
 TEAM_REF = _obj(("name",), xmlid=STR, name=STR)
 USER_REF = _obj(("login",), xmlid=STR, login=STR)
@@ -96,6 +97,7 @@ STEP = _obj(
     auto_schedule=BOOL,
     is_required=BOOL,
     activity_type=ACTIVITY_TYPE_REF,
+    report=STEP_REPORT_REF,
     summary=STR,
     note=HTML,
     delay_count=COUNT,
@@ -128,6 +130,7 @@ GUIDE = _obj(
     color=INT,
     auto_advance=BOOL,
     expected_duration_days=COUNT,
+    use_stakeholders=BOOL,
     shared=BOOL,
     teams=("list", TEAM_REF),
     quotation_guide=GUIDE_REF,

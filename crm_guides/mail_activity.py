@@ -78,6 +78,30 @@ class MailActivity(models.Model):
             )
         return result
 
+    def action_create_calendar_event(self):
+        """ "Open Calendar and Invite Stakeholders" of the guide step's
+        dialog: the meeting's attendees are the assignee and the stakeholders
+        of the activity's record (a record with ``stakeholder_ids``), read as
+        the user."""
+        action = super().action_create_calendar_event()
+        if not self.env.context.get("crm_workflow_guide_invite_stakeholders"):
+            return action
+        Model = self.env.get(self.res_model)
+        if Model is None or "stakeholder_ids" not in Model._fields:
+            return action
+        record = Model.browse(self.res_id).exists()
+        if not record:
+            return action
+        record.check_access("read")
+        attendees = action["context"].get("default_partner_ids") or []
+        action["context"] = dict(
+            action["context"],
+            default_partner_ids=list(
+                dict.fromkeys(attendees + record.stakeholder_ids.partner_id.ids)
+            ),
+        )
+        return action
+
     def _guide_link_record_step(self, row_id):
         """Link the activity scheduled from a guide step's dialog to the step."""
         self.ensure_one()

@@ -505,3 +505,58 @@ class TestGuideTransfer(TestGuideTransferCommon):
         self.assertEqual(
             wizard.guide_ids.with_context(lang="nl_NL").name, "Nieuwe klant"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestGuideTransferDocuments(TestGuideTransferCommon):
+    """Guide files carry the stakeholders switch and a step's report."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.guide.use_stakeholders = True
+        cls.report = cls.env.ref(
+            "crm_workflow_guide.action_report_crm_lead_offer_letter"
+        )
+        cls.step_proposal.report_id = cls.report
+
+    def test_report_and_stakeholders_round_trip(self):
+        document = self.guide._guide_export_data()
+        (entry,) = document["guides"]
+        self.assertTrue(entry["use_stakeholders"])
+        report_ref = entry["stages"][0]["steps"][1]["report"]
+        self.assertEqual(
+            report_ref["xmlid"],
+            "crm_workflow_guide.action_report_crm_lead_offer_letter",
+        )
+        self.assertEqual(
+            report_ref["report_name"], "crm_workflow_guide.report_crm_lead_offer_letter"
+        )
+        copy = self._import(document, user=self.designer)
+        self.assertTrue(copy.use_stakeholders)
+        letter = copy.guide_stage_ids[0].step_ids.filtered("report_id")
+        self.assertEqual(letter.report_id, self.report)
+        # by its technical name when the XML id is unknown
+        report_ref.pop("xmlid")
+        copy = self._import(document, user=self.designer)
+        self.assertEqual(
+            copy.guide_stage_ids[0].step_ids.filtered("report_id").report_id,
+            self.report,
+        )
+
+    def test_unknown_report_refused(self):
+        document = self.guide._guide_export_data()
+        report_ref = document["guides"][0]["stages"][0]["steps"][1]["report"]
+        report_ref.update(
+            xmlid="other_module.report_unknown", report_name="other_module.unknown"
+        )
+        guides_before = self.env["crm.guide"].search_count([])
+        wizard = self._wizard(document, user=self.designer)
+        try:
+            wizard.action_preview()
+        except UserError as error:
+            self.assertIn("guides[0].stages[0].steps[1].report", str(error))
+            self.assertIn("other_module.report_unknown", str(error))
+        else:
+            self.fail("an unknown report is refused")
+        self.assertEqual(self.env["crm.guide"].search_count([]), guides_before)

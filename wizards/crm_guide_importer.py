@@ -180,6 +180,10 @@ class Importer:
             step["responsible"]["_ref_key"] = self._add(
                 "user", step["responsible"], f"{place}.responsible", "res.users"
             )
+        if step.get("report"):
+            step["_report_id"] = self._find_report(
+                step["report"], f"{place}.report", res_model
+            ).id
         if step.get("completed_by"):
             self._check_selection(
                 "crm.guide.step",
@@ -187,6 +191,32 @@ class Importer:
                 step["completed_by"],
                 f"{place}.completed_by",
             )
+
+    def _find_report(self, ref, place, res_model):
+        """A step's report, by its XML id, else its technical name: refused
+        when this database has no such report of the guided model (reports
+        are code, never created by an import). As the system: report
+        definitions are not readable by designers otherwise."""
+        Report = self.env["ir.actions.report"].sudo()
+        report = Report.browse()
+        if ref.get("xmlid"):
+            report = self.env.ref(ref["xmlid"], raise_if_not_found=False) or Report
+            if report and report._name != "ir.actions.report":
+                report = Report
+        if not report:
+            report = Report.search([("report_name", "=", ref["report_name"])], limit=1)
+        if not report or report.model != res_model:
+            raise self.error(
+                place,
+                self.env._(
+                    "this database has no report %(report)s of %(model)s: install "
+                    "the module that brings it, or remove the report from the "
+                    "step.",
+                    report=ref.get("xmlid") or ref["report_name"],
+                    model=res_model,
+                ),
+            )
+        return report
 
     # -- resolving them ------------------------------------------------------
 
@@ -498,6 +528,7 @@ class Importer:
             "color": entry.get("color", 0),
             "auto_advance": entry.get("auto_advance", False),
             "expected_duration_days": entry.get("expected_duration_days", 0),
+            "use_stakeholders": entry.get("use_stakeholders", False),
             "company_id": False if entry.get("shared") else self.env.company.id,
             "team_ids": [Command.set(teams.ids)],
             "guide_key": key,
@@ -545,6 +576,7 @@ class Importer:
             "responsible_type": step.get("responsible_type", "salesperson"),
             "responsible_id": False,
             "completed_by": step.get("completed_by") or False,
+            "report_id": step.get("_report_id") or False,
             "active": True,
         }
         if vals["responsible_type"] == "other":

@@ -1,12 +1,36 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import models
+from odoo import api, models
 
 from ..crm_guides import engine
 
 
 class MailComposeMessage(models.TransientModel):
     _inherit = "mail.compose.message"
+
+    @api.depends("composition_mode", "model", "res_domain", "res_ids", "template_id")
+    def _compute_attachment_ids(self):
+        """The document of a guide step's report goes with the template's
+        attachments (rendered by the step, waiting on the composer like the
+        template's reports until the mail is sent)."""
+        result = super()._compute_attachment_ids()
+        attachment_ids = self.env.context.get("crm_workflow_guide_attachment_ids")
+        if not attachment_ids or not isinstance(attachment_ids, list):
+            return result
+        # only the user's own documents waiting for a composer
+        documents = (
+            self.env["ir.attachment"]
+            .browse([aid for aid in attachment_ids if isinstance(aid, int)])
+            .exists()
+            .filtered(
+                lambda att: att.res_model == "mail.compose.message"
+                and not att.res_id
+                and att.create_uid == self.env.user
+            )
+        )
+        for composer in self.filtered(lambda c: c.composition_mode == "comment"):
+            composer.attachment_ids |= documents
+        return result
 
     def action_send_mail(self):
         """Once the document of a guide step is sent, offer what comes next

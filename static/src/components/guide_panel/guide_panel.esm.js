@@ -4,6 +4,7 @@
 // actions and the panel reloads after them.
 import {Component, markup, onWillStart, onWillUpdateProps, useState} from "@odoo/owl";
 import {deserializeDate, formatDate} from "@web/core/l10n/dates";
+import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
 import {standardWidgetProps} from "@web/views/widgets/standard_widget_props";
 import {useService} from "@web/core/utils/hooks";
@@ -31,6 +32,8 @@ export class GuidePanel extends Component {
         this.stageClasses = STAGE_CLASSES;
         this.stageIcons = STAGE_ICONS;
         this.stateClasses = STATE_CLASSES;
+        this.sendTitle = _t("Create and send the document");
+        this.reportTitle = _t("Create the document from its report");
         this.loadedKey = null;
         onWillStart(() => this.load(this.props.record));
         onWillUpdateProps((nextProps) => {
