@@ -93,13 +93,17 @@ class CrmGuide(models.Model):
         help="The guide as the salesperson will see it, stage by stage.",
     )
 
-    _sql_constraints = [
-        (
-            "expected_duration_days_positive",
-            "CHECK (expected_duration_days >= 0)",
-            "The expected duration of a guide is a number of days, zero or more.",
-        ),
-    ]
+    @api.constrains("expected_duration_days")
+    def _check_expected_duration_days(self):
+        for guide in self:
+            if guide.expected_duration_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The expected duration of the guide %(guide)s is a number "
+                        "of days, zero or more.",
+                        guide=guide.display_name,
+                    )
+                )
 
     @api.model
     def _selection_res_model(self):

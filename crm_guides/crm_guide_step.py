@@ -219,6 +219,11 @@ class CrmGuideStep(models.Model):
                     .plan_id.id
                 )
             vals.setdefault("delay_from", "after_plan_date")
+            if "wait_previous" in vals:
+                # the template holds the trigger: set it with the template
+                vals["delay_from"] = (
+                    "previous_step" if vals.pop("wait_previous") else "after_plan_date"
+                )
             # Odoo's plan wizard names the activity after the template summary
             if not vals.get("summary") and vals.get("name"):
                 vals["summary"] = vals["name"]
@@ -232,6 +237,11 @@ class CrmGuideStep(models.Model):
         return steps
 
     def write(self, vals):
+        if "wait_previous" in vals:
+            vals = dict(vals)
+            vals["delay_from"] = (
+                "previous_step" if vals.pop("wait_previous") else "after_plan_date"
+            )
         if "guide_stage_id" in vals:
             moved = self.filtered(
                 lambda step: step.guide_stage_id.id != vals["guide_stage_id"]
