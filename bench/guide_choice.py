@@ -66,11 +66,28 @@ first, second = env["crm.guide"].create(
                     {
                         "stage_id": stage.id,
                         "step_ids": [
-                            (0, 0, {"name": "Call", "activity_type_id": call.id,
-                                    "auto_schedule": True, "sequence": 1}),
-                            (0, 0, {"name": "Check", "activity_type_id": todo.id,
-                                    "auto_schedule": True, "wait_previous": True,
-                                    "delay_count": 2, "sequence": 2}),
+                            (
+                                0,
+                                0,
+                                {
+                                    "name": "Call",
+                                    "activity_type_id": call.id,
+                                    "auto_schedule": True,
+                                    "sequence": 1,
+                                },
+                            ),
+                            (
+                                0,
+                                0,
+                                {
+                                    "name": "Check",
+                                    "activity_type_id": todo.id,
+                                    "auto_schedule": True,
+                                    "wait_previous": True,
+                                    "delay_count": 2,
+                                    "sequence": 2,
+                                },
+                            ),
                         ],
                     },
                 )
@@ -103,7 +120,9 @@ def best(label, values):
             )
             savepoint.rollback()
         rep_env.invalidate_all()
-        result = (seconds, queries) if result is None else min(result, (seconds, queries))
+        result = (
+            (seconds, queries) if result is None else min(result, (seconds, queries))
+        )
     print(f"{label:<44} {result[0]:6.2f} s {result[1]:6d} queries")
     return result[0]
 

@@ -166,9 +166,10 @@ class CrmGuideMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        known = self._guide_existing_ids(vals_list)
         for vals in vals_list:
             self._guide_check_protected(vals)
-            self._guide_normalize_vals(vals)
+            self._guide_normalize_vals(vals, known)
         self._guide_check_chosen_guides(
             {vals["guide_id"] for vals in vals_list if vals.get("guide_id")}
         )
@@ -411,9 +412,33 @@ class CrmGuideMixin(models.AbstractModel):
             )
 
     @api.model
-    def _guide_normalize_id(self, value, comodel, label):
+    def _guide_existing_ids(self, vals_list):
+        """``{(comodel, id)}`` of the guides, guide stages and statuses that
+        ``vals_list`` names as whole numbers and that exist: one query per
+        model for a batch, not one per record."""
+        fnames = {"guide_id": "crm.guide", "guide_stage_id": "crm.guide.stage"}
+        status_field = self._guide_status_field()
+        if status_field is not None and status_field.type == "many2one":
+            fnames[status_field.name] = status_field.comodel_name
+        known = set()
+        for fname, comodel in fnames.items():
+            ids = {
+                vals[fname]
+                for vals in vals_list
+                if type(vals.get(fname)) is int and vals[fname] > 0
+            }
+            if ids:
+                existing = self.env[comodel].browse(ids).exists()
+                known.update((comodel, rec_id) for rec_id in existing.ids)
+        return known
+
+    @api.model
+    def _guide_normalize_id(self, value, comodel, label, known=()):
         """An id sent over RPC or import as ``"3"``, ``3``, ``False`` or a
-        record; anything else is refused with a clear message."""
+        record; anything else is refused with a clear message. ``known``:
+        ``{(comodel, id)}`` known to exist (see ``_guide_existing_ids``)."""
+        if type(value) is int and (comodel, value) in known:
+            return value
         if isinstance(value, models.BaseModel):
             return value.id
         if value is False or value is None or value == "" or value == 0:
@@ -439,17 +464,20 @@ class CrmGuideMixin(models.AbstractModel):
             )
         return value
 
-    def _guide_normalize_vals(self, vals):
+    def _guide_normalize_vals(self, vals, known=()):
         """Normalise the guide values of a create/write (``"3"`` is guide 3)
         and turn a written guide stage into the record's own status, so that
         every way of moving goes through one path."""
         if "guide_id" in vals:
             vals["guide_id"] = self._guide_normalize_id(
-                vals["guide_id"], "crm.guide", self.env._("guide")
+                vals["guide_id"], "crm.guide", self.env._("guide"), known
             )
         if "guide_stage_id" in vals:
             vals["guide_stage_id"] = self._guide_normalize_id(
-                vals["guide_stage_id"], "crm.guide.stage", self.env._("guide stage")
+                vals["guide_stage_id"],
+                "crm.guide.stage",
+                self.env._("guide stage"),
+                known,
             )
             guide_stage = self.env["crm.guide.stage"].browse(vals["guide_stage_id"])
             if guide_stage:
@@ -467,6 +495,7 @@ class CrmGuideMixin(models.AbstractModel):
                     vals[status_field.name],
                     status_field.comodel_name,
                     status_field.string,
+                    known,
                 )
 
     # ------------------------------------------------------------------

@@ -141,7 +141,11 @@ class CrmGuideMixin(models.AbstractModel):
         )
         guide_stage = step.guide_stage_id
         deadline = activity.date_deadline if activity else False
-        if not activity and step.delay_from == "previous_step" and not step._guide_waits():
+        if (
+            not activity
+            and step.delay_from == "previous_step"
+            and not step._guide_waits()
+        ):
             # the first step of a stage counts from the stage entry, even
             # when the salesperson plans it later
             deadline = step._guide_deadline(fields.Date.context_today(self))
@@ -335,7 +339,9 @@ class CrmGuideMixin(models.AbstractModel):
         activities = self._guide_create_activities(
             [(records[row.res_id], row.step_id) for row in rows],
             deadlines=[
-                row.date_deadline if row.step_id.delay_from == "previous_step" else False
+                row.date_deadline
+                if row.step_id.delay_from == "previous_step"
+                else False
                 for row in rows
             ],
         )

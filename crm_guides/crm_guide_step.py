@@ -324,10 +324,12 @@ class CrmGuideStep(models.Model):
         """The step after this one in its stage when it waits for this one."""
         self.ensure_one()
         steps = self.guide_stage_id.step_ids
-        for step, following in zip(steps, steps[1:]):
+        for step, following in zip(steps, steps[1:], strict=False):
             if step == self:
-                return following if following.delay_from == "previous_step" else (
-                    self.env["crm.guide.step"]
+                return (
+                    following
+                    if following.delay_from == "previous_step"
+                    else (self.env["crm.guide.step"])
                 )
         return self.env["crm.guide.step"]
 
@@ -335,9 +337,7 @@ class CrmGuideStep(models.Model):
         """Whether the step waits for a previous step (chained and not the
         first of its stage, which counts from the stage entry)."""
         self.ensure_one()
-        return self.delay_from == "previous_step" and bool(
-            self._guide_previous_step()
-        )
+        return self.delay_from == "previous_step" and bool(self._guide_previous_step())
 
     def _guide_delay_text(self):
         """The step's delay in words ("3 days", "1 week"), plural handled."""

@@ -35,6 +35,29 @@ class TestGuideChoice(GuideCommon):
         lead = self.Lead.create(self._vals())
         self.assertEqual(lead.guide_id, self.guide)
 
+    def test_choosing_the_guide_costs_no_query_per_record(self):
+        """As the salesman (tracking on): a batch created with an explicit
+        guide grows by as many queries per record as the same batch letting
+        the rule choose; the chosen guide is checked once for the batch (it
+        exists, it is active, its layout), a fixed number of queries."""
+        Lead = self.Lead.with_context(tracking_disable=False)
+
+        def queries(count, guide=None):
+            extra = {"guide_id": guide.id} if guide else {}
+            vals_list = [self._vals(**extra) for __ in range(count)]
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            Lead.create(vals_list)
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        queries(5)  # warm-up
+        rule_10, rule_20 = queries(10), queries(20)
+        chosen_10, chosen_20 = queries(10, self.guide), queries(20, self.guide)
+        self.assertLessEqual(chosen_20 - chosen_10, rule_20 - rule_10)
+        self.assertLessEqual(chosen_10, rule_10 + 4)
+
     def test_chosen_guide_is_followed_from_the_start(self):
         lead = self.Lead.create(self._vals(guide_id=self.second.id))
         self.assertEqual(lead.guide_id, self.second)
@@ -44,9 +67,9 @@ class TestGuideChoice(GuideCommon):
         # its first stage's automatic step is planned, not the first guide's
         self.assertEqual(
             self._guide_activities(lead).mapped("summary"),
-            self.second.guide_stage_ids[0].step_ids.filtered("auto_schedule").mapped(
-                "summary"
-            ),
+            self.second.guide_stage_ids[0]
+            .step_ids.filtered("auto_schedule")
+            .mapped("summary"),
         )
 
     def test_the_choice_is_offered_in_the_forms(self):
@@ -97,7 +120,9 @@ class TestGuideChoice(GuideCommon):
         wizard = (
             self.env["crm.lead2opportunity.partner"]
             .with_user(self.salesman)
-            .with_context(active_model="crm.lead", active_id=lead.id, active_ids=lead.ids)
+            .with_context(
+                active_model="crm.lead", active_id=lead.id, active_ids=lead.ids
+            )
             .create({"name": "convert", "action": "nothing"})
         )
         self.assertEqual(wizard.team_id, self.team)
@@ -116,11 +141,17 @@ class TestGuideChoice(GuideCommon):
         Wizard = (
             self.env["crm.lead2opportunity.partner"]
             .with_user(self.salesman)
-            .with_context(active_model="crm.lead", active_id=lead.id, active_ids=lead.ids)
+            .with_context(
+                active_model="crm.lead", active_id=lead.id, active_ids=lead.ids
+            )
         )
         with self.assertRaises(ValidationError):
             Wizard.create(
-                {"name": "convert", "action": "nothing", "guide_id": other_team_guide.id}
+                {
+                    "name": "convert",
+                    "action": "nothing",
+                    "guide_id": other_team_guide.id,
+                }
             )
         self.assertEqual(lead.type, "lead")
         self.assertEqual(lead.guide_id, self.guide)
@@ -272,9 +303,7 @@ class TestChainedSteps(GuideCommon):
         self.assertIn("Planned when Stakeholders is done", self.recap.due_rule)
         self.recap.auto_schedule = False
         self.assertIn("Offered when Stakeholders is done", self.recap.due_rule)
-        self.assertIn(
-            "after the salesperson plans it", self.step_stakeholders.due_rule
-        )
+        self.assertIn("after the salesperson plans it", self.step_stakeholders.due_rule)
         self.assertIn("enters the stage", self.step_meet.due_rule)
         self.assertIn("Offered when Stakeholders", self.guide.preview_html)
 
