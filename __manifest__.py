@@ -4,7 +4,7 @@
     "name": "CRM Workflow Guides",
     "summary": "Guided selling: per-stage follow-ups, documents, progress and "
     "optional blocking on the CRM pipeline",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-workflow-guide/crm_workflow_guide",
     "author": "CRM Workflow Guide contributors",

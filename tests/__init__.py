@@ -18,3 +18,4 @@ from . import test_first_hour
 from . import test_guide_transfer
 from . import test_guide_library
 from . import test_guide_transfer_tour
+from . import test_quote_rules
