@@ -1,10 +1,12 @@
 # Copyright 2026 CRM Workflow Guide contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
 from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from .common import SALESMAN, new_company_user, new_users
 from .test_quotation import QuotationCommon
@@ -255,3 +257,54 @@ class TestQuoteRules(QuotationCommon):
             with self.assertQueryCount(RULE_QUERIES):
                 reasons = order._guide_rule_breaks()
             self.assertIn(order.id, reasons)
+
+
+@tagged("post_install", "-at_install")
+class TestQuoteRulesPortal(HttpCase):
+    """The customer, on the portal, cannot accept or pay a quotation that
+    waits for its approval."""
+
+    @mute_logger("odoo.http")  # the refused payment is expected
+    def test_portal_accept_and_pay_refused(self):
+        guide = self.env["crm.guide"].create(
+            {
+                "name": "Portal rules guide",
+                "res_model": "sale.order",
+                "sequence": -5,
+                "approval_max_discount": 10.0,
+                "guide_stage_ids": [(0, 0, {"name": "Draft", "order_state": "draft"})],
+            }
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Portal Buyer", "email": "portal.buyer@example.com"}
+        )
+        product = self.env["product.product"].create(
+            {"name": "Portal Widget", "list_price": 10.0}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "guide_id": guide.id,
+                "require_signature": True,
+                "order_line": [(0, 0, {"product_id": product.id, "discount": 30.0})],
+            }
+        )
+        self.assertEqual(order.guide_approval_state, "to_approve")
+        token = order._portal_ensure_token()
+        for suffix, params in (
+            ("accept", {"name": "Buyer", "signature": "R0lGODlhAQABAAAAACw="}),
+            ("transaction", {"access_token": token}),
+        ):
+            response = self.url_open(
+                f"/my/orders/{order.id}/{suffix}?access_token={token}",
+                data=json.dumps({"jsonrpc": "2.0", "params": params}),
+                headers={"Content-Type": "application/json"},
+            )
+            answer = response.json()
+            text = json.dumps(answer.get("result") or answer.get("error"))
+            self.assertIn(order.name, text)
+            self.assertIn("approve", text)
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.signature)
+        self.assertFalse(order.transaction_ids)

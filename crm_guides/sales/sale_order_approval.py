@@ -294,35 +294,35 @@ class SaleOrder(models.Model):
             )
         )
 
-    def _guide_check_approved_send(self):
+    def _guide_check_approved(self, message):
+        """Refuse, with ``message``, while a quotation waits for approval."""
         unapproved = self._guide_unapproved()
         if unapproved:
-            raise unapproved._guide_approval_error(
-                self.env._(
-                    "These quotations break a quote rule of their guide: they "
-                    "cannot be sent before they are approved."
-                )
+            raise unapproved._guide_approval_error(message)
+
+    def _guide_check_approved_send(self):
+        self._guide_check_approved(
+            self.env._(
+                "These quotations break a quote rule of their guide: they "
+                "cannot be sent before they are approved."
             )
+        )
 
     def _guide_check_approved_confirm(self):
-        unapproved = self._guide_unapproved()
-        if unapproved:
-            raise unapproved._guide_approval_error(
-                self.env._(
-                    "These quotations break a quote rule of their guide: none "
-                    "is confirmed before each is approved."
-                )
+        self._guide_check_approved(
+            self.env._(
+                "These quotations break a quote rule of their guide: none "
+                "is confirmed before each is approved."
             )
+        )
 
     def _guide_check_approved_accept(self):
-        unapproved = self._guide_unapproved()
-        if unapproved:
-            raise unapproved._guide_approval_error(
-                self.env._(
-                    "This quotation cannot be accepted online yet: the company "
-                    "must approve it first."
-                )
+        self._guide_check_approved(
+            self.env._(
+                "This quotation cannot be accepted online yet: the company "
+                "must approve it first."
             )
+        )
 
     def _guide_check_confirm(self, states=QUOTATION_STATES):
         self._guide_check_approved_confirm()
