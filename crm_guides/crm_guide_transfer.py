@@ -153,6 +153,16 @@ class CrmGuide(models.Model):
             "stages": stage_entries,
             **texts["crm.guide"][self.id],
         }
+        if self.res_model == "sale.order":
+            entry.update(
+                quote_validity_days=self.quote_validity_days,
+                approval_max_discount=self.approval_max_discount,
+                approval_min_margin=self.approval_min_margin,
+                approval_user_rule=self.approval_user_rule,
+                approval_allow_self=self.approval_allow_self,
+            )
+            if self.approval_user_id:
+                entry["approval_user"] = writer.ref(self.approval_user_id)
         if self.quotation_guide_id:
             entry["quotation_guide"] = {
                 "key": self.quotation_guide_id.guide_key,

@@ -52,12 +52,14 @@ class GuideFileError(Exception):
 # ----------------------------------------------------------------------
 # Schema: ("str",), ("int", minimum), ("bool",), ("text",) a translated
 # plain text, ("htmltext",) a translated HTML text, ("html",) an HTML text,
-# ("enum", values), ("list", item), ("obj", {key: (spec, required)})
+# ("enum", values), ("list", item), ("obj", {key: (spec, required)}),
+# ("percent",) a number from 0 to 100
 # ----------------------------------------------------------------------
 
 STR = ("str",)
 INT = ("int", None)
 COUNT = ("int", 0)
+PERCENT = ("percent",)
 BOOL = ("bool",)
 TEXT = ("text",)
 HTMLTEXT = ("htmltext",)
@@ -134,6 +136,12 @@ GUIDE = _obj(
     shared=BOOL,
     teams=("list", TEAM_REF),
     quotation_guide=GUIDE_REF,
+    quote_validity_days=COUNT,
+    approval_max_discount=PERCENT,
+    approval_min_margin=PERCENT,
+    approval_user_rule=("enum", ("team_leader", "sales_manager", "user")),
+    approval_user=USER_REF,
+    approval_allow_self=BOOL,
     stages=("list", STAGE),
 )
 DOCUMENT = _obj(
@@ -220,6 +228,14 @@ def check(value, spec, place=""):
         if not isinstance(value, bool):
             raise GuideFileError("wrong_type", place, expected="true/false")
         return value
+    if kind == "percent":
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise GuideFileError("wrong_type", place, expected="number")
+        if value < 0:
+            raise GuideFileError("too_small", place, minimum=0)
+        if value > 100:
+            raise GuideFileError("too_large_number", place)
+        return float(value)
     if kind == "enum":
         if value not in spec[1]:
             raise GuideFileError("bad_value", place, allowed=", ".join(spec[1]))

@@ -118,6 +118,7 @@ class MailActivity(models.Model):
         """Marking a guide activity done anywhere (chatter, activity view,
         kanban popover, RPC) marks its guide step done, linked to the message
         that records it (Odoo deletes done activities)."""
+        self._guide_approve_from_activity(feedback)
         rows = (
             self.env["crm.guide.record.step"]
             .sudo()
@@ -148,6 +149,30 @@ class MailActivity(models.Model):
             },
         )
         return messages, next_activities
+
+    def _guide_approve_from_activity(self, feedback):
+        """Marking a quotation's approval activity done is approving the
+        quotation, by whoever marks it (refused to anybody else than its
+        approvers, nothing changed)."""
+        if self.env.context.get("guide_approval_from_activity"):
+            return
+        approval_type = self.env.ref(
+            "crm_workflow_guide.mail_activity_type_quote_approval",
+            raise_if_not_found=False,
+        )
+        if not approval_type:
+            return
+        order_ids = [
+            activity.res_id
+            for activity in self
+            if activity.res_model == "sale.order"
+            and activity.activity_type_id == approval_type
+        ]
+        if order_ids:
+            orders = self.env["sale.order"].browse(order_ids).exists()
+            orders.with_context(guide_approval_from_activity=True)._guide_decide(
+                "approved", feedback or None
+            )
 
     def _guide_notify_assignees(self):
         """Tell each assignee (other than the current user) about the guide

@@ -21,3 +21,4 @@ from . import test_guide_transfer_tour
 from . import test_guide_documents
 from . import test_stakeholders
 from . import test_sale_types
+from . import test_quote_rules

@@ -239,3 +239,84 @@ class TestQuoteTour(HttpCase):
             ),
             "the confirmation was sent",
         )
+
+    def test_quote_rules(self):
+        """A salesman gives 25 % discount and requests the approval, the team
+        leader approves, the salesman sends and confirms."""
+        groups = (
+            "sales_team.group_sale_salesman,base.group_user,"
+            "sale.group_discount_per_so_line"
+        )
+        salesman = new_test_user(
+            self.env,
+            login="tour_rules_salesman",
+            password="tour_rules_salesman_pwd",
+            groups=groups,
+            name="Rules Tour Salesman",
+            email="rules.salesman@example.com",
+        )
+        leader = new_test_user(
+            self.env,
+            login="tour_rules_leader",
+            password="tour_rules_leader_pwd",
+            groups=groups + ",sales_team.group_sale_salesman_all_leads",
+            name="Rules Tour Leader",
+            email="rules.leader@example.com",
+        )
+        team = self.env.ref("sales_team.team_sales_department")
+        team.write({"user_id": leader.id, "member_ids": [(4, salesman.id)]})
+        self.env.company.crm_guide_confirmation_email = "never"
+        # the guide's own gate (the verbal acceptance) is not this tour's
+        self.env.ref(
+            "crm_workflow_guide.crm_guide_quotation_verbal_demo"
+        ).is_blocking = False
+        product = self.env["product.product"].create(
+            {"name": "Rules Widget", "list_price": 50, "standard_price": 10}
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour rules deal",
+                "type": "opportunity",
+                "team_id": team.id,
+                "user_id": salesman.id,
+                "partner_id": self.env["res.partner"]
+                .create({"name": "Rules Buyer", "email": "rules.buyer@example.com"})
+                .id,
+                "stage_id": self.env.ref("crm.stage_lead3").id,
+            }
+        )
+        context = lead.with_user(salesman).action_new_quotation()["context"]
+        order = (
+            self.env["sale.order"]
+            .with_user(salesman)
+            .with_context(**context)
+            .create(
+                {
+                    "partner_id": lead.partner_id.id,
+                    "order_line": [(0, 0, {"product_id": product.id})],
+                }
+            )
+        )
+        self.assertEqual(
+            order.guide_id, self.env.ref("crm_workflow_guide.crm_guide_quotation_demo")
+        )
+        url = f"/odoo/action-sale.action_quotations/{order.id}"
+        self.start_tour(
+            url, "crm_workflow_guide_quote_rules_request_tour", login=salesman.login
+        )
+        self.assertEqual(order.guide_approval_state, "to_approve")
+        approval = order.activity_ids.filtered(
+            lambda a: a.activity_type_id
+            == self.env.ref("crm_workflow_guide.mail_activity_type_quote_approval")
+        )
+        self.assertEqual(approval.user_id, leader)
+        self.start_tour(
+            url, "crm_workflow_guide_quote_rules_approve_tour", login=leader.login
+        )
+        self.assertEqual(order.guide_approval_state, "approved")
+        self.assertEqual(order.guide_approval_user_id, leader)
+        self.start_tour(
+            url, "crm_workflow_guide_quote_rules_send_tour", login=salesman.login
+        )
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.guide_approval_state, "approved")

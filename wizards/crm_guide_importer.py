@@ -131,6 +131,13 @@ class Importer:
                 ref["_ref_key"] = self._add(
                     "quotation_guide", ref, f"{place}.quotation_guide", "crm.guide"
                 )
+            if entry.get("approval_user"):
+                entry["approval_user"]["_ref_key"] = self._add(
+                    "user",
+                    entry["approval_user"],
+                    f"{place}.approval_user",
+                    "res.users",
+                )
             for s_index, stage in enumerate(entry.get("stages") or ()):
                 self._collect_stage(stage, f"{place}.stages[{s_index}]", res_model)
 
@@ -533,6 +540,24 @@ class Importer:
             "team_ids": [Command.set(teams.ids)],
             "guide_key": key,
         }
+        if entry["res_model"] == "sale.order":
+            # the quote rules; an approver not found here: any sales manager
+            approver = (
+                self.record(entry["approval_user"])
+                if entry.get("approval_user")
+                else None
+            )
+            rule = entry.get("approval_user_rule") or "team_leader"
+            if rule == "user" and not approver:
+                rule = "sales_manager"
+            vals.update(
+                quote_validity_days=entry.get("quote_validity_days", 0),
+                approval_max_discount=entry.get("approval_max_discount", 0.0),
+                approval_min_margin=entry.get("approval_min_margin", 0.0),
+                approval_user_rule=rule,
+                approval_user_id=approver.id if approver else False,
+                approval_allow_self=entry.get("approval_allow_self", False),
+            )
         return vals
 
     def _stage_vals(self, entry, stage):

@@ -48,7 +48,12 @@ class MailComposeMessage(models.TransientModel):
 
     def _action_send_mail(self, auto_commit=False):
         """A document step is done when its mail is sent (not when the composer
-        opens): the composer opened by the step carries the step in its context."""
+        opens): the composer opened by the step carries the step in its context.
+        A quotation that waits for its approval is not sent."""
+        if self.model == "sale.order" and self.template_id:
+            orders = self.env["sale.order"].browse(self._evaluate_res_ids())
+            if orders._guide_is_quotation_template(self.template_id):
+                orders._guide_check_approved_send()
         result_mails_su, result_messages = super()._action_send_mail(
             auto_commit=auto_commit
         )

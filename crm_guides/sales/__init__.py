@@ -9,3 +9,4 @@ from . import res_config_settings
 from . import crm_lead
 from . import sale_order
 from . import sale_order_confirmation
+from . import sale_order_approval
