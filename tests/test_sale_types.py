@@ -56,7 +56,7 @@ class TestGuideChoice(GuideCommon):
         rule_10, rule_20 = queries(10), queries(20)
         chosen_10, chosen_20 = queries(10, self.guide), queries(20, self.guide)
         self.assertLessEqual(chosen_20 - chosen_10, rule_20 - rule_10)
-        self.assertLessEqual(chosen_10, rule_10 + 4)
+        self.assertLessEqual(chosen_10, rule_10 + 6)
 
     def test_chosen_guide_is_followed_from_the_start(self):
         lead = self.Lead.create(self._vals(guide_id=self.second.id))

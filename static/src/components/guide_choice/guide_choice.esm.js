@@ -12,7 +12,7 @@ export class GuideChoiceField extends RadioField {
     static template = "crm_workflow_guide.GuideChoiceField";
 
     setup() {
-X
+        // Not RadioField's setup: it would load the guides' names a second time
         this.id = `o_cwg_guide_choice_${nextId++}`;
         this.type = "many2one";
         this.choices = useSpecialData(async (orm, props) => {
