@@ -6,6 +6,9 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_list, html2plaintext
 
+# ten years: a longer sale is no sale type, and a date must stay a date
+MAX_DURATION_DAYS = 3650
+
 
 class CrmGuide(models.Model):
     """A workflow guide: the stages a type of sale goes through and, per
@@ -96,12 +99,13 @@ class CrmGuide(models.Model):
     @api.constrains("expected_duration_days")
     def _check_expected_duration_days(self):
         for guide in self:
-            if guide.expected_duration_days < 0:
+            if not 0 <= guide.expected_duration_days <= MAX_DURATION_DAYS:
                 raise ValidationError(
                     self.env._(
                         "The expected duration of the guide %(guide)s is a number "
-                        "of days, zero or more.",
+                        "of days from 0 to %(max)s.",
                         guide=guide.display_name,
+                        max=MAX_DURATION_DAYS,
                     )
                 )
 

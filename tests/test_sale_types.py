@@ -211,9 +211,12 @@ class TestExpectedDuration(GuideCommon):
         lead = self._create_opportunities(1)
         self.assertFalse(lead.date_deadline)
 
-    def test_negative_duration_refused(self):
-        with self.assertRaises(ValidationError):
-            self.guide.expected_duration_days = -1
+    def test_negative_or_absurd_duration_refused(self):
+        for days in (-1, 10**9):
+            with self.assertRaises(ValidationError), self.cr.savepoint():
+                self.guide.write({"expected_duration_days": days})
+        self.guide.invalidate_recordset(flush=False)
+        self.assertEqual(self.guide.expected_duration_days, 30)
 
 
 class TestChainedSteps(GuideCommon):
