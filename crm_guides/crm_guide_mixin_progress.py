@@ -150,15 +150,12 @@ class CrmGuideMixin(models.AbstractModel):
         result = {}
         for rec in self:
             open_rows = rec._guide_open_rows()
-            waiting_for = set(open_rows.step_id.ids)
+            open_steps = set(open_rows.step_id.ids)
             row = open_rows.filtered(
-                lambda r, waiting_for=waiting_for: r.kind == "activity"
+                lambda r, open_steps=open_steps: r.kind == "activity"
                 and not r.activity_id
                 # a chained step is offered once the step before it is closed
-                and not (
-                    r.step_id._guide_waits()
-                    and r.step_id._guide_previous_step().id in waiting_for
-                )
+                and not r.step_id._guide_waits_for(open_steps)
             )[:1]
             if row:
                 result[rec.id] = row

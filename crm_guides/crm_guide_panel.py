@@ -79,11 +79,7 @@ class CrmGuideMixin(models.AbstractModel):
             due_rule = ""
             if is_open and not row.activity_id and not row.date_deadline:
                 due_rule = row.step_id._guide_due_rule()
-            waiting = (
-                is_open
-                and row.step_id._guide_waits()
-                and row.step_id._guide_previous_step().id in open_steps
-            )
+            waiting = is_open and row.step_id._guide_waits_for(open_steps)
             may_close = is_open and row in closable
             steps[row.kind].append(
                 {

@@ -8,6 +8,12 @@ from .mail_activity_plan import STEPS_MOVING
 from .references import referenced
 
 
+def _delay_from(wait_previous):
+    """The plan template's trigger of a step that waits, or not, for the
+    previous step (``wait_previous`` is the form's view of ``delay_from``)."""
+    return "previous_step" if wait_previous else "after_plan_date"
+
+
 class CrmGuideStep(models.Model):
     """A follow-up (an activity) or a document of a guide stage.
 
@@ -123,7 +129,7 @@ class CrmGuideStep(models.Model):
 
     def _inverse_wait_previous(self):
         for wait, steps in self.grouped("wait_previous").items():
-            steps.delay_from = "previous_step" if wait else "after_plan_date"
+            steps.delay_from = _delay_from(wait)
 
     @api.depends(
         "delay_count",
@@ -221,9 +227,7 @@ class CrmGuideStep(models.Model):
             vals.setdefault("delay_from", "after_plan_date")
             if "wait_previous" in vals:
                 # the template holds the trigger: set it with the template
-                vals["delay_from"] = (
-                    "previous_step" if vals.pop("wait_previous") else "after_plan_date"
-                )
+                vals["delay_from"] = _delay_from(vals.pop("wait_previous"))
             # Odoo's plan wizard names the activity after the template summary
             if not vals.get("summary") and vals.get("name"):
                 vals["summary"] = vals["name"]
@@ -239,9 +243,7 @@ class CrmGuideStep(models.Model):
     def write(self, vals):
         if "wait_previous" in vals:
             vals = dict(vals)
-            vals["delay_from"] = (
-                "previous_step" if vals.pop("wait_previous") else "after_plan_date"
-            )
+            vals["delay_from"] = _delay_from(vals.pop("wait_previous"))
         if "guide_stage_id" in vals:
             moved = self.filtered(
                 lambda step: step.guide_stage_id.id != vals["guide_stage_id"]
@@ -333,6 +335,15 @@ class CrmGuideStep(models.Model):
                 )
         return self.env["crm.guide.step"]
 
+    def _guide_waits_for(self, open_step_ids):
+        """Whether the step still waits: chained, and the step before it is
+        among ``open_step_ids`` (the open steps of the record's stage)."""
+        self.ensure_one()
+        return (
+            self.delay_from == "previous_step"
+            and self._guide_previous_step().id in open_step_ids
+        )
+
     def _guide_waits(self):
         """Whether the step waits for a previous step (chained and not the
         first of its stage, which counts from the stage entry)."""
@@ -370,7 +381,7 @@ class CrmGuideStep(models.Model):
         self.ensure_one()
         env = self.env
         delay = self._guide_delay_text()
-        previous = self._guide_previous_step() if self.guide_stage_id else None
+        previous = self._guide_previous_step()
         if self.delay_from == "previous_step" and previous:
             if self.auto_schedule:
                 return env._(
